@@ -1,0 +1,87 @@
+"""Country shapes and label points for the dashboard map, read from the committed files in ``data/geo``.
+
+The files are built by ``scripts/build_geo.py`` from Natural Earth, so nothing here needs the network. Typical use::
+
+    px.choropleth_map(df, geojson=geo.geojson(), locations="iso3", featureidkey=geo.FEATURE_ID_KEY,
+                      map_style=geo.MAP_STYLE)
+
+plus a point layer from ``load_centroids()`` for the codes in ``small_states()``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
+COUNTRIES_PATH = GEO_DIR / "countries.geojson"
+CENTROIDS_PATH = GEO_DIR / "centroids.csv"
+
+FEATURE_ID_KEY = "properties.iso3"
+# "white-bg" draws no basemap tiles, so the map works offline.
+MAP_STYLE = "white-bg"
+
+# Below about 5,000 km² a country is a pixel or two at world zoom (Luxembourg is roughly the limit), so it
+# needs a marker to be seen or clicked.
+SMALL_STATE_KM2 = 5_000.0
+
+COUNTRY_COLUMNS = ["iso3", "name", "continent", "subregion", "area_km2", "geometry"]
+CENTROID_DTYPES = {
+    "iso3": "str",
+    "name": "str",
+    "lat": "float64",
+    "lon": "float64",
+    "continent": "str",
+    "subregion": "str",
+}
+
+
+@functools.cache
+def _geojson_text() -> str:
+    return COUNTRIES_PATH.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _countries() -> gpd.GeoDataFrame:
+    features = json.loads(_geojson_text())["features"]
+    return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")[COUNTRY_COLUMNS]
+
+
+@functools.cache
+def _centroids() -> pd.DataFrame:
+    # keep_default_na=False: "NA" is Namibia's alpha-2 code and must never become NaN in this project.
+    return pd.read_csv(CENTROIDS_PATH, dtype=CENTROID_DTYPES, keep_default_na=False)
+
+
+def load_countries() -> gpd.GeoDataFrame:
+    """One row per country (iso3, name, continent, subregion, area_km2, geometry), EPSG:4326.
+
+    The file is read once; each call returns a copy so callers may add columns without leaking into other
+    Streamlit sessions.
+    """
+    return _countries().copy()
+
+
+def load_centroids() -> pd.DataFrame:
+    """Label points (iso3, name, lat, lon, continent, subregion), a superset of the codes in the GeoJSON."""
+    return _centroids().copy()
+
+
+def geojson() -> dict:
+    """The country FeatureCollection; features are keyed by ``properties.iso3`` (and by ``id``).
+
+    Parsed afresh from cached text on every call because plotly and callers may mutate the dict.
+    """
+    return json.loads(_geojson_text())
+
+
+def small_states(min_area_km2: float = SMALL_STATE_KM2) -> list[str]:
+    """ISO3 codes the map should also draw as points: polygons under ``min_area_km2`` or no polygon at all."""
+    countries = _countries()
+    tiny = countries.loc[countries["area_km2"] < min_area_km2, "iso3"]
+    shapeless = set(_centroids()["iso3"]) - set(countries["iso3"])
+    return sorted(set(tiny) | shapeless)

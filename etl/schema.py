@@ -1,0 +1,168 @@
+"""The event table, declared once.
+
+Every other part of the project reads this module: validation, the Parquet
+and CSV writers, the codebook page and the download help.  Change a column
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+CODEBOOK_PATH = Path(__file__).with_name("codebook.yaml")
+
+DATE_PRECISIONS = ("day", "month", "year")
+QUALIFIERS = ("exact", "more_than", "nearly", "about", "up_to")
+SOURCE_KINDS = ("text", "table", "gdelt", "profile", "synthetic")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: name, storage type, meaning and allowed codes.
+
+    ``dtype`` is one of ``string``, ``date``, ``Int64``, ``float64``,
+    ``list``; ``codes`` names a vocabulary (a key of :func:`vocabularies`).
+    """
+
+    name: str
+    dtype: str
+    description: str
+    nullable: bool = True
+    codes: str | None = None
+
+
+EVENT_COLUMNS: tuple[Column, ...] = (
+    Column("event_id", "string", "Stable hash of the source and the span it came from; unique in the table.", False),
+    Column("title", "string", "Short title written by the extractor, e.g. 'Environment federation delegation visits South Africa'.", False),
+    Column("start_date", "date", "First day of the event (the 1st of the month or year when precision is coarser).", False),
+    Column("end_date", "date", "Last day of the event (the month's or year's last day when precision is coarser).", False),
+    Column("date_precision", "string", "How precisely the source dates the event.", False, "date_precision"),
+    Column("event_type", "string", "What kind of activity it was; one code.", False, "event_types"),
+    Column("sector", "string", "The primary sector.", False, "sectors"),
+    Column("sectors", "list", "Every sector that applies, primary first.", False, "sectors"),
+    Column("host_iso3", "string", "ISO 3166-1 alpha-3 code of the country where it took place (XKX for Kosovo)."),
+    Column("host_city", "string", "City, or Chinese province/city, where it took place."),
+    Column("lat", "float64", "Latitude of the host city, else of the host country's centroid."),
+    Column("lon", "float64", "Longitude of the host city, else of the host country's centroid."),
+    Column("home_iso3", "string", "The reporting side, CHN unless the source was built with --home.", False),
+    Column("countries", "list", "Counterpart countries as ISO3: home excluded, host included when foreign. ';'-joined in CSV.", False),
+    Column("groups", "list", "Multilateral groups named (ASEAN, SCO, BRICS, EU, AU, Africa...), never expanded into members.", False, "groups"),
+    Column("participants", "Int64", "Headline head-count of people, as a lower bound; empty when the source gives none."),
+    Column("participants_qualifier", "string", "How the source qualifies the head-count.", True, "participants_qualifier"),
+    Column("organizations", "list", "Organizations named, each under its one canonical name.", False),
+    Column("source", "string", "File the event came from (path as given to the build).", False),
+    Column("sources", "list", "Every source that reported the event, when duplicates were merged.", False),
+    Column("source_start", "Int64", "Character offset where the event's text starts in the decoded source; the row number for tables.", False),
+    Column("source_end", "Int64", "Character offset where it ends (exclusive); the row number for tables.", False),
+    Column("snippet", "string", "The source text of the event (shortened with '…' past 600 characters), or the row as text.", False),
+    Column("source_kind", "string", "The adapter that read the source.", False, "source_kind"),
+    Column("confidence", "float64", "0–1: how sure the extractor is of the row's main fields.", False),
+    Column("method", "string", "How the row was extracted, e.g. 'text:bulletin-item' or 'gdelt:cameo'.", False),
+)
+
+REJECT_COLUMNS: tuple[Column, ...] = (
+    Column("source", "string", "File the rejected item came from.", False),
+    Column("location", "string", "Row number, character offset or sheet where it was found.", False),
+    Column("reason", "string", "Why it could not be normalized; a short, stable phrase to group by.", False),
+    Column("detail", "string", "The offending value or text, shortened."),
+)
+
+LIST_COLUMNS = tuple(c.name for c in EVENT_COLUMNS if c.dtype == "list")
+DATE_COLUMNS = tuple(c.name for c in EVENT_COLUMNS if c.dtype == "date")
+COLUMN_NAMES = tuple(c.name for c in EVENT_COLUMNS)
+
+
+@cache
+def codebook() -> dict:
+    """The parsed ``codebook.yaml``: ``{"sectors": {...}, "event_types": {...}}``."""
+    with CODEBOOK_PATH.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def vocabularies() -> dict[str, tuple[str, ...]]:
+    """Every controlled vocabulary the schema refers to, by name."""
+    from etl.normalize.groups import GROUP_NAMES
+
+    book = codebook()
+    return {
+        "sectors": tuple(book["sectors"]),
+        "event_types": tuple(book["event_types"]),
+        "date_precision": DATE_PRECISIONS,
+        "participants_qualifier": QUALIFIERS,
+        "source_kind": SOURCE_KINDS,
+        "groups": GROUP_NAMES,
+    }
+
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "Int64": pa.int64(),
+    "float64": pa.float64(),
+    "list": pa.list_(pa.string()),
+}
+
+
+def arrow_schema(columns: tuple[Column, ...] = EVENT_COLUMNS) -> pa.Schema:
+    """The Parquet schema of a table, in column order."""
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.dtype], nullable=c.nullable) for c in columns])
+
+
+def empty_events() -> pd.DataFrame:
+    """A zero-row event table with every column and dtype in place."""
+    return conform(pd.DataFrame({c.name: [] for c in EVENT_COLUMNS}))
+
+
+def conform(df: pd.DataFrame, columns: tuple[Column, ...] = EVENT_COLUMNS) -> pd.DataFrame:
+    """Order the columns and give each its declared pandas dtype.
+
+    Missing nullable columns are added empty; list cells become lists of
+    strings so that Parquet, DuckDB and CSV see one shape.
+    """
+    out = pd.DataFrame(index=df.index)
+    for col in columns:
+        values = df[col.name] if col.name in df else pd.Series([None] * len(df), index=df.index)
+        out[col.name] = _as_dtype(values, col.dtype)
+    return out.reset_index(drop=True)
+
+
+def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "string":
+        return values.astype("string")
+    if dtype == "date":
+        return pd.to_datetime(values, errors="coerce").astype("datetime64[s]")
+    if dtype == "Int64":
+        return pd.to_numeric(values, errors="coerce").astype("Int64")
+    if dtype == "float64":
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    return values.map(_as_list).astype(object)
+
+
+def _as_list(value) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    if isinstance(value, str):
+        return [v for v in value.split(";") if v]
+    return [str(v) for v in value]
+
+
+def describe(columns: tuple[Column, ...] = EVENT_COLUMNS) -> pd.DataFrame:
+    """The schema as a table for the codebook page and the download help."""
+    vocab = vocabularies()
+    return pd.DataFrame(
+        {
+            "column": c.name,
+            "type": c.dtype,
+            "required": not c.nullable,
+            "description": c.description,
+            "allowed": ", ".join(vocab[c.codes]) if c.codes else "",
+        }
+        for c in columns
+    )

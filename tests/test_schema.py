@@ -1,0 +1,103 @@
+"""The schema and the codebook document themselves: every column and code is explained."""
+
+import pandas as pd
+import pytest
+
+from etl.schema import EVENT_COLUMNS, REJECT_COLUMNS, arrow_schema, codebook, conform, describe, empty_events
+from etl.validate import validate
+
+REQUIRED = [
+    "event_id", "title", "start_date", "end_date", "date_precision", "event_type", "sector", "sectors", "host_iso3",
+    "host_city", "lat", "lon", "home_iso3", "countries", "groups", "participants", "participants_qualifier",
+    "organizations", "source", "source_start", "source_end", "snippet", "confidence", "method",
+]
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_issue_columns_exist(name):
+    assert name in [c.name for c in EVENT_COLUMNS]
+
+
+@pytest.mark.parametrize("column", EVENT_COLUMNS + REJECT_COLUMNS, ids=lambda c: c.name)
+def test_every_column_is_described(column):
+    assert len(column.description) >= 15
+    assert column.dtype in {"string", "date", "Int64", "float64", "list"}
+
+
+@pytest.mark.parametrize(
+    "vocab,code", [(v, c) for v in ("sectors", "event_types") for c in codebook()[v]], ids=lambda x: str(x)
+)
+def test_every_code_has_definition_and_example(vocab, code):
+    spec = codebook()[vocab][code]
+    assert len(spec["definition"]) >= 15
+    assert spec["examples"] and all(len(e) >= 10 for e in spec["examples"])
+
+
+def test_codebook_lists_the_issue_codes():
+    assert set(codebook()["sectors"]) == {
+        "culture", "education", "science", "health", "environment", "economy", "tourism", "media", "law", "youth",
+        "women", "labour", "sports", "development", "volunteering", "civil_society", "policy", "diplomacy",
+    }
+    assert set(codebook()["event_types"]) == {
+        "visit", "meeting", "conference", "training", "agreement", "founding", "aid", "volunteering", "exhibition",
+        "other",
+    }
+
+
+def test_describe_lists_allowed_codes():
+    table = describe()
+    assert list(table["column"]) == [c.name for c in EVENT_COLUMNS]
+    assert "health" in table.set_index("column").loc["sector", "allowed"]
+
+
+def test_arrow_schema_matches_columns():
+    assert arrow_schema().names == [c.name for c in EVENT_COLUMNS]
+
+
+def _row(**over):
+    row = dict(
+        event_id="a1", title="Forum", start_date="2018-03-01", end_date="2018-03-31", date_precision="month",
+        event_type="conference", sector="health", sectors=["health"], host_iso3="PAK", home_iso3="CHN",
+        countries=["PAK"], groups=[], participants=9, participants_qualifier="exact", organizations=["X"],
+        source="a.txt", sources=["a.txt"], source_start=0, source_end=10, snippet="x", source_kind="text",
+        confidence=0.5, method="test",
+    )
+    row.update(over)
+    return row
+
+
+def test_valid_table_passes():
+    validate(conform(pd.DataFrame([_row(), _row(event_id="b2")])))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"sector": "astrology"},
+        {"event_type": "party"},
+        {"date_precision": "week"},
+        {"countries": ["Pakistan"]},
+        {"end_date": "2018-02-01"},
+        {"confidence": 1.5},
+        {"host_iso3": "pk"},
+        {"participants": -3},
+        {"sectors": ["health", "magic"]},
+    ],
+    ids=lambda d: next(iter(d)),
+)
+def test_invalid_values_are_caught(bad):
+    import pandera.errors
+
+    with pytest.raises(pandera.errors.SchemaErrors):
+        validate(conform(pd.DataFrame([_row(**bad)])))
+
+
+def test_event_id_must_be_unique():
+    import pandera.errors
+
+    with pytest.raises(pandera.errors.SchemaErrors):
+        validate(conform(pd.DataFrame([_row(), _row()])))
+
+
+def test_empty_table_is_valid():
+    validate(empty_events())
