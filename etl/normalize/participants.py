@@ -1,0 +1,556 @@
+"""Head-counts of people taking part -> :class:`HeadCount` (a lower bound with a qualifier).
+
+Text rules (:func:`find_headcount`)
+-----------------------------------
+* A count is a number (``1,345``, ``3.400``, ``1.5 million``, ``twenty-five``, ``two hundred``,
+  ``a dozen``) followed within five words by a people noun (people, participants,
+  representatives, volunteers, experts, students, officials ...).  A plural non-people noun
+  (countries, organizations, schools, projects, bags ...) or a function word ends the search,
+  so "representatives of 21 countries" is not a head-count.  "and"/"or" may join adjectives
+  ("90 Kenyan and Chinese students").
+* Also counted: "a three-member delegation", "the 13-member team", "a 30-strong choir",
+  "a delegation of 12", "participants numbered 300", "attendance reached 1,200".
+* Never counted: ordinals (``142th``), percentages, money, ages ("18-year-old"), a year
+  before its noun unless it stands alone ("the 2019 volunteers" is a year), "dozens of",
+  and "person-times" (visits, not people).
+* Qualifiers: more than/over/above/at least, "300+", "300 or more", "200-300" ->
+  ``more_than``; nearly/almost/close to -> ``nearly``; about/around/some/approximately/
+  "a dozen" -> ``about``; up to/as many as -> ``up_to``; otherwise ``exact``.  The value is
+  always the stated (lowest) number.
+* The headline: each count scores +2 when tied to taking part (a participation verb after
+  it in the sentence: attended, took part, arrived, presented ...; or a cue just before it:
+  "the participation of", "attended by", "drew", "send"), -4 when its sentence is a
+  cumulative statistic ("so far", "has dispatched", "benefited", "covering"), -1 when it is
+  a subset ("including 37 ...") and -1 for membership nouns (members, staff, employees).
+  The best wins, ties go to the first; when the best is negative there is no head-count,
+  since a statistic is worse than a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# More than the population of most cities taking part in one exchange: a unit or typing error.
+MAX_HEADCOUNT = 10_000_000
+MISSING_TOKENS = frozenset(
+    {"", "-", "--", "—", "–", ".", "?", "n/a", "na", "n.a.", "nan", "none", "null", "nil", "unknown", "missing",
+     "not known", "not reported", "-9", "-99", "-999", "-9999"}
+)
+# Vague on purpose in the source: no number to report, but not an error either.
+VAGUE_TOKENS = frozenset(
+    {"dozens", "hundreds", "thousands", "several", "many", "numerous", "various", "a few", "few", "some",
+     "a number", "a lot", "lots", "multiple", "countless"}
+)
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+_PEOPLE = _words(
+    """people persons person participants participant representatives representative delegates delegate guests
+    guest volunteers volunteer members member ambassadors ambassador experts expert scholars scholar students
+    student youth youths officials official journalists journalist reporters athletes athlete teachers teacher
+    doctors doctor nurses attendees attendee visitors visitor craftsmen craftsman craftspeople artisans children
+    kids pupils women men girls boys entrepreneurs entrepreneur leaders leader delegations researchers scientists
+    academics professors artists performers musicians dancers singers tourists trainees graduates villagers
+    farmers workers residents citizens individuals envoys diplomats ministers parliamentarians legislators
+    mayors executives businesspeople businessmen businesswomen specialists professionals teenagers veterans
+    speakers panelists panellists observers alumni fellows interns staff employees physicians medics"""
+)
+# Ranked below other people nouns: they often count an organization's membership or payroll.
+_WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens"})
+# Plural (or mass) nouns only: singular ones are modifiers as often as not ("40 high school students").
+_NOT_PEOPLE = _words(
+    """countries regions nations states economies cities provinces organizations organisations institutions
+    associations societies agencies ngos companies enterprises firms businesses universities colleges schools
+    villages towns projects programs programmes events activities sessions bags positions booths items pieces
+    books copies tons tonnes year years months days hours times editions percent yuan dollars euros rmb usd km
+    kilometers kilometres meters metres hectares sites media outlets newspapers languages partners chambers
+    federations groups teams clubs hospitals person-times person-time person*time person*times man-times visits
+    applicants candidates"""
+)
+_GROUP_NOUNS = _words("delegation team group troupe mission crew contingent squad panel party choir band cohort class")
+_STOP_WORDS = _words(
+    """of from in to at for with by on and or as than who which that were was are is have has had will would
+    the a an this these those its their our his her"""
+)
+
+# A plain space is no thousands separator in running text: "in 2018 100 people" is two numbers.
+_NUM = r"\d{1,3}(?:(?:,|\.|[\u00a0\u202f])\d{3})+(?![\d.,]\d)|\d+\.\d+(?=\s+(?:million|thousand)\b)|\d+(?![.,]\d)"
+_UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_ALT = "|".join(sorted(_TENS, key=len, reverse=True))
+_WORD_NUM = (
+    rf"(?:(?:{_TENS_ALT})(?:[- ](?:{_UNIT_ALT}))?|{_UNIT_ALT})(?:[- ](?:hundred|thousand|million))?"
+    r"|an?[- ](?:hundred|thousand|million)"
+)
+# All text patterns run on lowercased text: case-sensitive alternations are several times faster than re.I ones.
+_COUNT = re.compile(
+    rf"(?<![\w$€£¥.,/+-])(?P<num>{_NUM}|a\s+dozen\b|(?:{_WORD_NUM})\b)(?:\s+(?P<scale>million|thousand)\b)?"
+    rf"(?:(?P<plus>\+|\s+(?:or|and)\s+more\b)|\s*(?:[-–]|to|and)\s*(?P<num2>{_NUM})\b)?"
+    rf"(?!\s*(?:%|percent|per cent)|[-‐]?(?:year|yr|month|week|day|hour)s?[-\s]old|\w)",
+)
+# The noun first: "participants numbered about 300", "attendance reached 1,200".
+_NOUN_THEN_COUNT = re.compile(
+    r"\b(?:(?P<noun>participants|attendees|visitors|delegates|guests|people|volunteers)(?:\s+\w+){0,2}?\s+"
+    r"(?:numbered|totall?ed|reached|exceeded|topped|stood\s+at)|(?P<mass>attendance|turnout)\s+(?:of|was|reached|"
+    r"exceeded|topped|stood\s+at|totall?ed))\s+"
+    rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|approximately|roughly)\s+)?(?P<num>{_NUM})\b(?![%\w])"
+)
+_DIGITS = re.compile(r"\d+")
+_SCALE_WORDS = ("dozen", "hundred", "thousand", "million")
+_NUMBER_WORDS = (*_UNITS, *_TENS, *_SCALE_WORDS)
+_MEMBER_SUFFIX = re.compile(r"[-‐](?:member|strong|person|people|man)\b")
+_NUM_BEFORE = re.compile(rf"(?<![\w.,-])(?:\d+|{_WORD_NUM})$")
+# Literal searches are fast; the full patterns then run only in a window around each hit.
+_OF = re.compile(r" of ")
+_NOUN_THEN_COUNT_WORDS = ("numbered", "totaled", "totalled", "reached", "exceeded", "topped", "stood at", "attendance",
+                          "turnout")
+_NOUN_THEN_COUNT_HINT = re.compile("|".join(_NOUN_THEN_COUNT_WORDS))
+_GROUP_OF = re.compile(r"\b(?:delegation|team|troupe|mission|crowd|audience|contingent|gathering|party|crew)\s+of\s+")
+_GROUP_SIZE = re.compile(
+    rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|up\s+to|approximately|roughly)\s+)?"
+    rf"(?P<num>{_NUM}|(?:{_WORD_NUM})\b)(?![\w%])"
+)
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:(?P<more_than>more\s+than|over|above|upwards\s+of|in\s+excess\s+of|at\s+least|no\s+(?:fewer|less)\s+than|"
+    r"exceeding|beyond)|(?P<nearly>nearly|almost|close\s+to|just\s+under|approaching|nearing)|(?P<about>about|around|"
+    r"some|approximately|approx\.|roughly|an\s+estimated|estimated|circa|c\.|~)|(?P<up_to>up\s+to|as\s+many\s+as|"
+    r"a\s+maximum\s+of))\s*$",
+)
+_WORD = re.compile(r"[A-Za-z][\w'’*]*(?:-[A-Za-z][\w'’*]*)*|\S")
+
+_PARTICIPATE_AFTER = re.compile(
+    r"\b(?:attended|attend|attending|participated|participate|participating|took\s+part|take\s+part|taking\s+part|"
+    r"joined|join|gathered|gather|arrived|arrive|came|come|presented|present|were\s+present|was\s+present|went|"
+    r"visited|toured|travel(?:l)?ed|competed|registered|signed\s+up|turned\s+out|showed\s+up|assembled|met|"
+    r"started\s+their|began\s+their|set\s+off|departed|left\s+for|were\s+(?:invited|received|welcomed)|"
+    r"discussed|exchanged|shared|took\s+the\s+stage|performed|became|become|completed|graduated)\b",
+)
+_PARTICIPATE_BEFORE = re.compile(
+    r"\b(?:participation\s+of|attended\s+by|joined\s+by|attracting|attracted|attract|drew|drawing|brought\s+together|"
+    r"bringing\s+together|gathered|gathering|welcomed|received|hosted|involving|involved|send|sent|sending|"
+    r"dispatched|dispatch|accompanied\s+by|presence\s+of|trained|training)\b(?:\s+\S+){0,3}\s*$",
+)
+_CUMULATIVE = re.compile(
+    r"\b(?:so\s+far|to\s+date|in\s+total|totally|altogether|cumulative(?:ly)?|since\s+(?:19|20)\d\d|over\s+the\s+"
+    r"(?:past|years)|has\s+(?:now\s+)?(?:totally\s+)?(?:dispatched|sent|trained|benefited|served|helped|reached)|"
+    r"have\s+(?:now\s+)?(?:participated|benefited)|benefit(?:ed|s)?|will\s+(?:directly\s+)?serve|covering|"
+    r"boasts|population|employ(?:s|ed)?|each\s+year|annually|every\s+year)\b",
+)
+_SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+(?:them|whom)|of\s+whom|of\s+them|such\s+as|another)\s+"
+                            r"(?:(?:more\s+than|over|about|nearly|some)\s+)?$")
+_YEAR_CONTEXT = re.compile(r"\b(?:the|a|an|this|its|their|in|of|since|from|by|until|to|for)\s+$")
+_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+_WINDOW_WORDS = 5
+_SENTENCE_REACH = 400
+
+
+@dataclass(frozen=True)
+class HeadCount:
+    """A head-count found in text: the stated number, how it is qualified, and where it is.
+
+    ``char_start``/``char_end`` cover the qualifier, the number and the people noun
+    ("More than 150 people").
+    """
+
+    value: int
+    qualifier: str  # "exact" | "more_than" | "nearly" | "about" | "up_to"
+    char_start: int
+    char_end: int
+
+
+def _word_value(words: str) -> int | None:
+    """'twenty-five' -> 25, 'two hundred' -> 200, 'a dozen' -> 12, 'a hundred' -> 100."""
+    parts = re.split(r"[-\s]+", words.lower().strip())
+    if parts == ["a", "dozen"]:
+        return 12
+    total, current = 0, 0
+    for part in parts:
+        if part in ("a", "an"):
+            current = 1
+        elif part in _UNITS:
+            current += _UNITS[part]
+        elif part in _TENS:
+            current += _TENS[part]
+        elif part in _SCALES:
+            current = max(current, 1) * _SCALES[part]
+            if _SCALES[part] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    return total + current
+
+
+_DECIMAL = re.compile(r"\d+\.\d+")
+_SEPARATORS = re.compile(r"[,. \u00a0\u202f']")
+
+
+def _number_value(raw: str, scale: str | None = None) -> int | None:
+    factor = _SCALES[scale] if scale else 1
+    if scale and _DECIMAL.fullmatch(raw):
+        return round(float(raw) * factor)
+    value = int(_SEPARATORS.sub("", raw)) if raw[0].isdigit() else _word_value(raw)
+    return None if value is None else value * factor
+
+
+def _token(word: re.Match) -> str:
+    """A word lowercased without its possessive: "countries'" and "country's" count as the noun."""
+    token = word.group().lower()
+    if token.endswith(("'s", "’s")):
+        return token[:-2]
+    return token.rstrip("'’")
+
+
+def _people_noun(text: str, pos: int) -> tuple[str, int] | None:
+    """The people noun heading the words after ``pos`` (within a few words), with its end, else None."""
+    words = _WORD.finditer(text, pos, pos + 120)
+    for count, word in enumerate(words):
+        token = _token(word)
+        if token in _PEOPLE:
+            end = word.end()
+            # "youth representatives": the phrase runs to the last noun of the compound.
+            for nxt in words:
+                if _token(nxt) not in _PEOPLE:
+                    break
+                end = nxt.end()
+            return token, end
+        # "90 Kenyan and Chinese students": a conjunction may join adjectives, never the number to a noun.
+        if count and token in ("and", "or"):
+            continue
+        if count >= _WINDOW_WORDS or token in _NOT_PEOPLE or token in _STOP_WORDS or not token[0].isalpha():
+            return None
+        if token.endswith(("-times", "*time", "*times")):
+            return None
+    return None
+
+
+def _group_noun_after(text: str, pos: int) -> int | None:
+    for count, word in enumerate(_WORD.finditer(text, pos, pos + 80)):
+        token = _token(word)
+        if token in _GROUP_NOUNS:
+            return word.end()
+        if count >= _WINDOW_WORDS - 1 or token in _STOP_WORDS or token in _NOT_PEOPLE or not token[0].isalpha():
+            return None
+    return None
+
+
+def _qualifier(text: str, start: int) -> tuple[str, int]:
+    """The qualifier before the number and where the phrase starts."""
+    before = _QUALIFIER_BEFORE.search(text[max(0, start - 24):start])
+    if before:
+        return before.lastgroup, start - len(before.group())
+    return "exact", start
+
+
+def _lower(text: str) -> str:
+    """``text`` lowercased with its length kept, so that offsets carry over."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # "İ" lowercases to two characters
+
+
+def _is_year(raw: str) -> bool:
+    return len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2100
+
+
+def _candidates(low: str):
+    """(value, qualifier, start, end, noun, number_start) for every people count in lowercased text."""
+    for m in _count_matches(low):
+        raw = m.group("num")
+        value = _number_value(raw, m.group("scale"))
+        noun = _people_noun(low, m.end())
+        if value is None or noun is None or (_is_year(raw) and not _year_is_count(low, m, noun[0])):
+            continue
+        qualifier, start = _qualifier(low, m.start())
+        # "300+", "300 or more" and "200-300 people" all state a floor.
+        if (m.group("plus") or m.group("num2")) and qualifier == "exact":
+            qualifier = "more_than"
+        if raw.endswith("dozen") and qualifier == "exact":
+            qualifier = "about"  # "a dozen" is a round figure
+        yield value, qualifier, start, noun[1], noun[0], m.start()
+    yield from _group_candidates(low)
+    yield from _noun_first_candidates(low)
+
+
+def _count_matches(low: str):
+    """``_COUNT`` matches, left to right and not overlapping, tried only where a number can start.
+
+    Finding digit runs and number words with ``str.find`` first is several times faster
+    than letting the regex engine try every position.
+    """
+    starts = {m.start() for m in _DIGITS.finditer(low)}
+    for word in _NUMBER_WORDS:
+        i = low.find(word)
+        while i != -1:
+            if i == 0 or not low[i - 1].isalnum():
+                starts.add(i)
+                if word in _SCALE_WORDS:
+                    starts.update(j for j in (i - 2, i - 3) if j >= 0)  # "a dozen", "an hundred"
+            i = low.find(word, i + 1)
+    end = 0
+    for pos in sorted(starts):
+        if pos >= end and (m := _COUNT.match(low, pos)):
+            end = m.end()
+            yield m
+
+
+def _noun_first_candidates(low: str):
+    if not any(word in low for word in _NOUN_THEN_COUNT_WORDS):
+        return
+    seen = set()
+    for hint in _NOUN_THEN_COUNT_HINT.finditer(low):
+        m = _NOUN_THEN_COUNT.search(low, max(0, hint.start() - 48), hint.end() + 60)
+        if m is None or m.start() in seen:
+            continue
+        seen.add(m.start())
+        value = _number_value(m.group("num"))
+        if value and not _is_year(m.group("num")) and not _counts_things(low, m.end()):
+            q = _QUALIFIER_BEFORE.search(m.group("q") or "")
+            noun = m.group("noun") or "people"
+            yield value, q.lastgroup if q else "exact", m.start(), m.end(), noun, m.start("num")
+
+
+def _group_candidates(low: str):
+    """Sizes of delegations and teams: "a three-member delegation", "a delegation of 12"."""
+    for m in _MEMBER_SUFFIX.finditer(low):
+        num = _NUM_BEFORE.search(low, max(0, m.start() - 24), m.start())
+        end = _group_noun_after(low, m.end()) if num else None
+        value = _number_value(num.group()) if end else None
+        if value:
+            yield value, "exact", num.start(), end, "delegation", num.start()
+    for of in _OF.finditer(low):
+        m = _GROUP_OF.search(low, max(0, of.start() - 14), of.end())
+        size = _GROUP_SIZE.match(low, m.end()) if m else None
+        value = _number_value(size.group("num")) if size else None
+        if value and not _counts_things(low, size.end()):
+            q = _QUALIFIER_BEFORE.search(size.group("q") or "")
+            yield value, q.lastgroup if q else "exact", m.start(), size.end(), "delegation", size.start("num")
+
+
+def _counts_things(text: str, pos: int) -> bool:
+    """Whether a non-people noun follows within a few words ("a delegation of 12 countries")."""
+    for count, word in enumerate(_WORD.finditer(text, pos, pos + 80)):
+        token = _token(word)
+        if token in _NOT_PEOPLE:
+            return True
+        if count >= _WINDOW_WORDS or token in _STOP_WORDS or token in _PEOPLE or not token[0].isalpha():
+            return False
+    return False
+
+
+def _year_is_count(low: str, m: re.Match, noun: str) -> bool:
+    """A number such as 2019 counts people only right before the noun and after no article or preposition."""
+    word = _WORD.search(low, m.end(), m.end() + 40)
+    before = _YEAR_CONTEXT.search(low, max(0, m.start() - 12), m.start())
+    return bool(word) and word.group() == noun and before is None
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a candidate, capped at ``_SENTENCE_REACH`` characters each side to stay linear."""
+    lo, hi = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, lo, start)), default=lo)
+    right = _SENTENCE_END.search(text, end, hi)
+    return left, right.start() if right else hi
+
+
+def _score(low: str, cand, cumulative: dict) -> int:
+    _, _, start, end, noun, num_start = cand
+    left, right = _sentence_bounds(low, num_start, end)
+    before, after = low[left:start], low[end:right]
+    if (left, right) not in cumulative:
+        cumulative[left, right] = bool(_CUMULATIVE.search(low, left, right))
+    score = 0
+    if _PARTICIPATE_AFTER.search(after[:160]) or _PARTICIPATE_BEFORE.search(before[-90:]):
+        score += 2
+    if cumulative[left, right]:
+        score -= 4
+    if _SUBSET_BEFORE.search(before[-40:]):
+        score -= 1
+    if noun in _WEAK_PEOPLE:
+        score -= 1
+    return score
+
+
+def find_headcount(text: str) -> HeadCount | None:
+    """The headline number of people taking part, as a lower bound, else None.
+
+    Examples
+    --------
+    >>> find_headcount("Over 200 delegates from 30 countries attended the summit.")
+    HeadCount(value=200, qualifier='more_than', char_start=0, char_end=18)
+    >>> find_headcount("Delegates from 30 countries attended.") is None
+    True
+    """
+    low = _lower(text)
+    cands = [c for c in _candidates(low) if 0 < c[0] <= MAX_HEADCOUNT]
+    if not cands:
+        return None
+    cands.sort(key=lambda c: c[2])
+    cumulative: dict = {}  # one verdict per sentence
+    scored = [(_score(low, c, cumulative), -i, c) for i, c in enumerate(cands)]
+    best_score, _, best = max(scored)
+    # Only statistics, subsets or memberships: better no head-count than a wrong one.
+    if best_score < 0:
+        return None
+    return HeadCount(best[0], best[1], best[2], best[3])
+
+
+# ---------------------------------------------------------------------------- table cells
+
+_CELL = re.compile(
+    r"(?P<pre>[<>≥≤~]=?|more\s+than|over|above|at\s+least|nearly|almost|about|around|approx\.?|approximately|"
+    r"roughly|some|c\.|ca\.?|up\s+to|as\s+many\s+as|est\.?|estimated)?\s*"
+    r"(?P<num>\d{1,3}(?:(?:,|\.|[ \u00a0\u202f'])\d{3})+|\d+)(?P<frac>[.,]\d+)?"
+    r"\s*(?:(?P<dash>[-–—~]|to)\s*(?P<num2>\d[\d,.]*))?\s*(?P<post>\+|or\s+more|and\s+more|plus)?"
+    r"\s*(?:people|persons|participants|pax|attendees|visitors|delegates|ppl\.?)?",
+    re.I,
+)
+_CELL_QUALIFIER = {
+    ">": "more_than", ">=": "more_than", "≥": "more_than", "more than": "more_than", "over": "more_than",
+    "above": "more_than", "at least": "more_than", "nearly": "nearly", "almost": "nearly", "about": "about",
+    "around": "about", "approx": "about", "approx.": "about", "approximately": "about", "roughly": "about",
+    "some": "about", "c.": "about", "ca": "about", "ca.": "about", "~": "about", "est": "about", "est.": "about",
+    "estimated": "about", "<": "up_to", "<=": "up_to", "≤": "up_to", "up to": "up_to", "as many as": "up_to",
+}
+
+
+def _count_from_number(x, raw: str) -> tuple[int, str]:
+    if not np.isfinite(x) or x != int(x):
+        raise ValueError(f"not a whole number of people: {raw}")
+    return _checked(int(x), raw), "exact"
+
+
+def _checked(n: int, raw: str) -> int:
+    if n < 0:
+        raise ValueError(f"negative head-count: {raw}")
+    if n > MAX_HEADCOUNT:
+        raise ValueError(f"implausible head-count {raw}: more than {MAX_HEADCOUNT:,}")
+    return n
+
+
+def _count_from_string(s: str) -> tuple[int, str] | None:
+    low = " ".join(s.lower().split())
+    if low in VAGUE_TOKENS or low.startswith(("dozens", "hundreds", "thousands", "several", "many")):
+        return None
+    if _NEGATIVE.fullmatch(low):
+        raise ValueError(f"negative head-count: {s}")
+    m = _CELL.fullmatch(low)
+    if m is None:
+        return _count_from_words(low, s)
+    # "1.5" people is no count, but "12.0" is a float column written out.
+    if m.group("frac") and set(m.group("frac")[1:]) != {"0"}:
+        raise ValueError(f"not a whole number of people: {s}")
+    value = _checked(int(_SEPARATORS.sub("", m.group("num"))), s)
+    qualifier = _CELL_QUALIFIER.get(m.group("pre") or "", "exact")
+    if m.group("post") or m.group("dash"):
+        qualifier = "more_than"  # "300+" and "200-300" both say: at least the first number.
+    return value, qualifier
+
+
+def _count_from_words(low: str, raw: str) -> tuple[int, str]:
+    m = _WORD_ONLY.fullmatch(low)
+    value = _word_value(m.group("num")) if m else None
+    if value is None:
+        raise ValueError(f"not a head-count: {raw}")
+    qualifier = _CELL_QUALIFIER.get(m.group("pre") or "", "exact")
+    if m.group("num") == "a dozen" and qualifier == "exact":
+        qualifier = "about"
+    return _checked(value, raw), qualifier
+
+
+_NEGATIVE = re.compile(r"-\s*\d[\d,.]*")
+_WORD_ONLY = re.compile(
+    rf"(?P<pre>more than|over|about|around|nearly|almost|some|up to|approximately)?\s*(?P<num>a dozen|{_WORD_NUM})"
+    r"(?:\s+(?:people|persons|participants))?"
+)
+
+
+def _is_missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return isinstance(value, str) and value.strip().lower() in MISSING_TOKENS
+
+
+def _parse_count(value) -> tuple[int, str] | None:
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"not a head-count: {value!r}")
+    if isinstance(value, int | np.integer):
+        return _checked(int(value), str(value)), "exact"
+    if isinstance(value, float | np.floating):
+        return _count_from_number(float(value), repr(float(value)))
+    if isinstance(value, str):
+        return _count_from_string(value.strip())
+    raise ValueError(f"not a head-count: {value!r}")
+
+
+def parse_count_cell(value) -> int | None:
+    """One table cell -> a head-count (lower bound), or None if empty, a missing code or vague.
+
+    "1,200", "1 200" and "1.200" are all 1200: a dot followed by exactly three digits is
+    a thousands separator, since a head-count is a whole number; "1.5" is an error and
+    "12.0" is 12.  "about 300", "300+", ">300" and "200-300" give the first number;
+    "dozens", "many" and "several" give None.
+
+    Raises
+    ------
+    ValueError
+        "negative head-count ...", "implausible head-count ... (more than 10,000,000)",
+        "not a whole number of people ..." or "not a head-count ...".
+
+    Examples
+    --------
+    >>> parse_count_cell("about 1,200"), parse_count_cell("N/A")
+    (1200, None)
+    """
+    parsed = _parse_count(value)
+    return None if parsed is None else parsed[0]
+
+
+def parse_count_series(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """A column of head-count cells -> (values ``Int64``, qualifier, error), aligned with ``s``.
+
+    Each distinct value is parsed once.  ``error`` is NA where the cell parsed or was empty.
+
+    >>> values, qualifier, error = parse_count_series(pd.Series(["300+", "12", None, "-5"]))
+    >>> values.tolist(), qualifier.tolist()
+    ([300, 12, <NA>, <NA>], ['more_than', 'exact', <NA>, <NA>])
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    n = len(uniques)
+    values = np.zeros(n + 1, dtype="int64")
+    valid = np.zeros(n + 1, dtype=bool)
+    qualifier = np.full(n + 1, None, dtype=object)
+    error = np.full(n + 1, None, dtype=object)
+    for i, value in enumerate(uniques):
+        try:
+            parsed = _parse_count(value)
+        except ValueError as exc:
+            error[i] = str(exc)
+            continue
+        if parsed is not None:
+            values[i], qualifier[i], valid[i] = parsed[0], parsed[1], True
+    codes = np.where(codes < 0, n, codes)
+    out = pd.arrays.IntegerArray(values[codes], ~valid[codes])
+    return (
+        pd.Series(out, index=s.index, name="participants"),
+        pd.Series(qualifier[codes], index=s.index, name="participants_qualifier", dtype="string"),
+        pd.Series(error[codes], index=s.index, name="participants_error", dtype="string"),
+    )

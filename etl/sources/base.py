@@ -1,0 +1,55 @@
+"""What every source adapter takes and gives back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from etl.schema import REJECT_COLUMNS
+
+
+@dataclass(frozen=True)
+class Options:
+    """Build settings an adapter may need.
+
+    home : the reporting side's ISO3 (``--home``), excluded from counterparts.
+    mapping : header name -> schema field, from ``--mapping`` (tables only).
+    gdelt_roots : CAMEO root codes kept from GDELT exports.
+    gdelt_codes : extra full CAMEO codes kept whatever their root.
+    """
+
+    home: str = "CHN"
+    mapping: dict[str, str] | None = None
+    gdelt_roots: tuple[str, ...] = ("03", "04", "05", "06")
+    gdelt_codes: tuple[str, ...] = ("042", "043")
+
+
+@dataclass
+class Result:
+    """An adapter's output.
+
+    events : rows in the event schema's column names (a subset is fine: the
+        build fills ``event_id``, ``sources``, ``home_iso3`` and defaults).
+    rejects : rows of ``source, location, reason, detail``.
+    rows_read : for tables, data rows read (read = accepted + rejected).
+    organizations : profile adapters only, the organizations table.
+    aggregates : country-year count tables, kept apart from events.
+    """
+
+    events: pd.DataFrame
+    rejects: pd.DataFrame = field(default_factory=lambda: empty_rejects())
+    rows_read: int | None = None
+    organizations: pd.DataFrame | None = None
+    aggregates: pd.DataFrame | None = None
+
+
+def empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype="string") for c in REJECT_COLUMNS})
+
+
+def reject_rows(rows: list[tuple[str, str, str, str | None]]) -> pd.DataFrame:
+    """Rejects from ``(source, location, reason, detail)`` tuples."""
+    if not rows:
+        return empty_rejects()
+    return pd.DataFrame(rows, columns=[c.name for c in REJECT_COLUMNS]).astype("string")

@@ -1,0 +1,1092 @@
+"""Researchers' own tables (CSV, TSV, XLSX, JSON, JSONL) -> events, links or country-year aggregates.
+
+Columns are recognised by their header (case, spaces, dots, dashes and
+underscores ignored, see :data:`SYNONYMS`) or by ``Options.mapping``
+(header -> schema field, e.g. ``{"Datum": "start_date"}``); the header row
+is the one among the first 30 with the most recognised names, so title rows
+above it are skipped.  Several columns naming one field ("country" and
+"partner") are joined for countries and organizations and coalesced
+otherwise; a repeated header is renamed ``name.1`` and ignored.  Every data row
+read ends up either as an output row or as a reject, so
+``rows_read == accepted + rejected`` always holds; blank lines are not rows.
+``source_start``/``source_end`` and reject locations ("row N") count data
+rows from 1, below the header row (in a workbook: below the header row of the
+sheet that was read).
+
+A table is one of three kinds (:func:`table_kind`):
+
+events
+    One row per activity, with a date column (or a bare year column next to
+    descriptive columns such as a title or type).
+links
+    Dyadic pairs without dates, such as sister-city lists
+    (``city1, country1, lat1, lng1, city2, country2, lat2, lng2``).  No date
+    is ever invented: the pairs go to ``Result.aggregates`` with
+    ``table_type == "links"`` and ISO3 codes for both sides.
+country_year
+    One row per country and year with count columns (visits, conferences...).
+    Loaded in long form (``iso3, year, measure, value``) into
+    ``Result.aggregates`` with ``table_type == "country_year"``; events are
+    never invented from counts.
+
+Rejects and kept rows
+---------------------
+* A row is rejected when its date is missing or unusable (``missing date``,
+  ``unparseable date``, ``ambiguous date``, ``impossible date``,
+  ``date out of range``, ``end before start``), when the table has a country
+  column but the row yields no country, host or group at all
+  (``missing country`` / ``unknown country``), for an unusable head-count
+  (``negative participants``, ``implausible participants``,
+  ``unparseable participants``; "N/A", "-99" and empty cells are simply
+  unknown), for ``ragged row`` (a field count other than the header's; extra
+  fields that are all empty are tolerated) and ``invalid JSON``.  Country-year
+  rows are rejected for an unknown country or year and for ``no counts``.
+* An unterminated quote, a workbook without a data sheet, a JSON document
+  that does not parse and a table without any date column are
+  :class:`InputError` (the whole file is unusable); a header-only file gives
+  0 rows and no error.
+* A row naming some countries that resolve and some that do not is *kept*:
+  valid data is never lost.  The unresolved parts are listed in ``method``
+  (``unresolved=...``) and the row's confidence drops.
+* Day/month order: ``03/04/2018`` is ambiguous unless another value of the
+  same column has a first part above 12 (day first) or a second part above 12
+  (month first).
+* Sector and type cells map to codebook codes by code, by synonym and by the
+  codebook's keywords ("education & youth" -> education + youth; "seminar"
+  -> conference; "MoU" -> agreement).  An empty or unknown sector cell falls
+  back to :func:`etl.normalize.sectors.classify` on the title and
+  description (whose own default is ``civil_society``); an unknown type falls
+  back to the classifier too, and to ``other``.  Guessed codes lower the
+  confidence and are named in ``method``.
+* ``host_iso3`` comes from a host-country column; without one, from the city
+  column when the city resolves to one of the row's countries (or to any
+  country when the table has no country column).  A lone counterpart country
+  is *not* taken as the host.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from etl.errors import InputError
+from etl.io import decode, read_bytes
+from etl.normalize import countries
+from etl.normalize.groups import GROUP_NAMES, find_groups
+from etl.schema import REJECT_COLUMNS, codebook
+from etl.sources import gdelt
+from etl.sources.base import Options, Result, empty_rejects
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = {".csv": "delimited", ".tsv": "delimited", ".tab": "delimited", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+CONFIDENCE = 0.9
+SNIPPET_MAX = 600
+CLASSIFY_CHARS = 2000
+HEADER_SCAN_ROWS = 30
+
+# Internal field -> header spellings, compared after _key() (lower case, letters and digits only).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "start": ("date", "start", "startdate", "eventdate", "begin", "begindate", "from", "fromdate", "datestart",
+              "dates", "datefrom"),
+    "end": ("end", "enddate", "to", "todate", "until", "dateend", "dateto", "finish"),
+    "year": ("year", "yr", "fiscalyear"),
+    "countries": ("country", "countries", "partner", "partners", "partnercountry", "partnercountries",
+                  "counterpart", "counterparts", "counterpartcountry", "countryname", "nation", "iso3",
+                  "countrycode", "countryiso3"),
+    "host_country": ("hostcountry", "locationcountry", "venuecountry", "hostiso3", "countryofevent"),
+    "city": ("city", "hostcity", "location", "venue", "place", "venuecity"),
+    "sector": ("sector", "sectors", "field", "fields", "area", "domain", "theme"),
+    "event_type": ("type", "eventtype", "activity", "activitytype", "category", "kind", "format"),
+    "organizations": ("organizer", "organiser", "organizers", "organisers", "organization", "organisation",
+                      "organizations", "organisations", "org", "orgs", "hostorg", "hostorganization",
+                      "hostorganisation", "institution", "institutions"),
+    "participants": ("participants", "attendees", "people", "headcount", "nparticipants", "numparticipants",
+                     "participantcount", "numberofparticipants", "persons", "size"),
+    "title": ("title", "name", "event", "eventname", "headline", "eventtitle"),
+    "description": ("description", "summary", "details", "notes", "text", "desc", "note", "comment", "comments"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "long", "longitude"),
+    "city1": ("city1",), "country1": ("country1",), "lat1": ("lat1", "latitude1"),
+    "lon1": ("lng1", "lon1", "long1", "longitude1"),
+    "city2": ("city2",), "country2": ("country2",), "lat2": ("lat2", "latitude2"),
+    "lon2": ("lng2", "lon2", "long2", "longitude2"),
+}
+# Schema field names accepted as targets in a mapping file, besides the internal names above.
+SCHEMA_FIELDS = {"start_date": "start", "end_date": "end", "host_iso3": "host_country", "host_city": "city",
+                 "sectors": "sector", "snippet": "description", "organization": "organizations"}
+_LOOKUP = {syn: name for name, syns in SYNONYMS.items() for syn in syns}
+# Columns that describe single activities: their presence makes a country + year table an event table.
+_DESCRIPTIVE = ("title", "event_type", "sector", "organizations", "city", "description")
+# Columns that are never counts in a country-year table.
+_NOT_MEASURES = ("countries", "host_country", "year", "lat", "lon")
+
+
+@dataclass
+class Raw:
+    """A parsed table before normalisation: stripped string cells ('' when empty) and data row numbers."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, detail)
+
+    def __post_init__(self):
+        # One string dtype (Arrow-backed) for every loader: the vectorised steps rely on it.
+        if len(self.frame.columns):
+            self.frame = self.frame.astype("str").fillna("").apply(lambda s: s.str.strip())
+
+    @property
+    def read(self) -> int:
+        return len(self.frame) + len(self.rejects)
+
+
+# ---------------------------------------------------------------- sniffing and dispatch
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """True for a table suffix whose first bytes fit the format (a GDELT export is not a table)."""
+    kind = _kind_of(path)
+    if kind is None:
+        return False
+    if kind == "xlsx":
+        return head.startswith(b"PK")
+    if kind in ("json", "jsonl"):
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+    return not gdelt.sniff(path, head)
+
+
+def read(path: Path, options: Options) -> Result:
+    """Read one table file; see the module docstring for what comes out."""
+    path = Path(path)
+    kind = _kind_of(path)
+    if kind is None:
+        raise InputError(path, f"not a table file (expected one of {', '.join(sorted(SUFFIXES))})")
+    if kind == "delimited":
+        raw = load_delimited(path, options.mapping)
+    elif kind == "xlsx":
+        raw = load_xlsx(path, options.mapping)
+    else:
+        raw = {"json": load_json, "jsonl": load_jsonl}[kind](path)
+    return normalize(raw, path, options)
+
+
+def _kind_of(path: Path) -> str | None:
+    return SUFFIXES.get(_suffix(path))
+
+
+def _suffix(path: Path) -> str:
+    """The last suffix that names a format: 'events.csv.gz' -> '.csv'."""
+    suffixes = [s.lower() for s in Path(path).suffixes if s.lower() != ".gz"]
+    return suffixes[-1] if suffixes else ""
+
+
+# ---------------------------------------------------------------- delimited text
+
+
+def load_delimited(path: Path, mapping: dict[str, str] | None = None) -> Raw:
+    """CSV/TSV via pyarrow: fast, and ragged rows are reported one by one instead of failing the file."""
+    text = decode(read_bytes(path), path)
+    delimiter = sniff_delimiter(text, prefer_tab=_suffix(path) in (".tsv", ".tab"))
+    header, body_start = _delimited_header(text, delimiter, mapping)
+    names = dedupe(header, path)
+    body = text[body_start:]
+    _check_quotes(body, delimiter, path, first_line=text.count("\n", 0, body_start) + 1)
+    if not body.strip():
+        log.info("%s: header only, 0 data rows", path)
+        return Raw(pd.DataFrame(columns=names, dtype=object), np.zeros(0, dtype=np.int64))
+    frame, bad = _arrow_parse(body.encode("utf-8"), len(names), delimiter, path)
+    frame.columns = names
+    return _with_ragged(frame, bad, names, delimiter)
+
+
+def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
+    """The delimiter among , ; TAB | that splits the first lines into the most consistent number of fields."""
+    sample = _first_lines(text, 50)
+    best, best_score = ",", (False, 0.0, 0)
+    for delimiter in ("\t", ",", ";", "|") if prefer_tab else (",", ";", "\t", "|"):
+        counts = [len(r) for r in _csv_rows(sample, delimiter) if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = (mode > 1, counts.count(mode) / len(counts), mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _first_lines(text: str, n: int) -> str:
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    # A 10 MB cell is legal; the csv module's default cap is 128 KB.
+    old = csv.field_size_limit(1 << 30)
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    finally:
+        csv.field_size_limit(old)
+
+
+def _delimited_header(text: str, delimiter: str, mapping: dict[str, str] | None) -> tuple[list[str], int]:
+    """The header row (possibly below title lines) and the offset where data starts."""
+    sample = _first_lines(text, HEADER_SCAN_ROWS + 20)
+    old = csv.field_size_limit(1 << 30)
+    try:
+        reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+        rows, ends = [], []
+        for row in reader:
+            rows.append(row)
+            ends.append(reader.line_num)
+            if len(rows) >= HEADER_SCAN_ROWS:
+                break
+    finally:
+        csv.field_size_limit(old)
+    index = find_header(rows, mapping)
+    if index is None:
+        return [], len(text)
+    return [c.strip() for c in rows[index]], _offset_after_line(text, ends[index])
+
+
+def _offset_after_line(text: str, line: int) -> int:
+    pos = -1
+    for _ in range(line):
+        pos = text.find("\n", pos + 1)
+        if pos < 0:
+            return len(text)
+    return pos + 1
+
+
+def _check_quotes(body: str, delimiter: str, path: Path, first_line: int) -> None:
+    """A quoted field that never closes would swallow the rest of the file: name the line where it opens."""
+    if body.count('"') % 2 == 0:
+        return
+    opened = unclosed_quote(body, delimiter)
+    if opened is not None:
+        line = first_line + body.count("\n", 0, opened)
+        raise InputError(path, "unterminated quote: a quoted field never closes", f"line {line}")
+
+
+def unclosed_quote(body: str, delimiter: str) -> int | None:
+    """Offset of a quote that opens a field and never closes, or None (a stray inch mark is not one)."""
+    quotes = [m.start() for m in re.finditer('"', body)]
+    in_quote, opened, i = False, None, 0
+    while i < len(quotes):
+        at = quotes[i]
+        if not in_quote:
+            # Only a quote at the start of a field opens one; 5" mid-field is text.
+            if at == 0 or body[at - 1] in (delimiter, "\n"):
+                in_quote, opened = True, at
+        elif i + 1 < len(quotes) and quotes[i + 1] == at + 1:
+            i += 1  # "" inside a quoted field is an escaped quote
+        else:
+            in_quote = False
+        i += 1
+    return opened if in_quote else None
+
+
+def _arrow_parse(data: bytes, width: int, delimiter: str, path: Path) -> tuple[pd.DataFrame, list]:
+    names = [f"c{i}" for i in range(width)]
+    bad: list[tuple[int, str]] = []
+
+    def on_bad_row(row) -> str:
+        bad.append((row.number, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            # One block: a 10 MB line must not straddle blocks, and row numbers need a single thread.
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
+                                           block_size=max(1 << 20, min(len(data) + 1, 1 << 30))),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_bad_row),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputError(path, f"cannot parse as delimited text ({exc})") from None
+    return table.to_pandas(), bad
+
+
+def _with_ragged(frame: pd.DataFrame, bad: list, names: list[str], delimiter: str) -> Raw:
+    """Number the good rows around the bad ones; a row whose extra fields are all empty is kept."""
+    total = len(frame) + len(bad)
+    bad_numbers = np.array([b[0] for b in bad], dtype=np.int64)
+    good = np.setdiff1d(np.arange(1, total + 1), bad_numbers, assume_unique=True)
+    rejects, rescued, rescued_rows = [], [], []
+    for number, text in bad:
+        fields = next(iter(_csv_rows(text, delimiter)), [])
+        if len(fields) > len(names) and not any(f.strip() for f in fields[len(names):]):
+            rescued.append(fields[: len(names)])
+            rescued_rows.append(number)
+        else:
+            rejects.append((number, "ragged row", f"{len(fields)} fields, header has {len(names)}: {text[:200]}"))
+    if rescued:
+        extra = pd.DataFrame(rescued, columns=names, dtype=object)
+        frame = pd.concat([frame, extra], ignore_index=True)
+        good = np.concatenate([good[: len(frame) - len(extra)], rescued_rows])
+        order = np.argsort(good, kind="stable")
+        frame, good = frame.iloc[order].reset_index(drop=True), good[order]
+    return Raw(frame, good.astype(np.int64), rejects)
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def load_xlsx(path: Path, mapping: dict[str, str] | None = None) -> Raw:
+    """The workbook's data sheet: best-matching header, then most rows; merged cells filled; cached formula values.
+
+    Title rows above the header are skipped.  A workbook where no sheet has a
+    recognisable header (only a cover sheet and an empty data sheet, say) is
+    an :class:`InputError`; a data sheet with a header and no rows gives 0 rows.
+    """
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(read_bytes(path)), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged archive
+        raise InputError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    candidates, seen = [], []
+    for sheet in book.worksheets:
+        grid = _sheet_grid(sheet)
+        index = find_header(grid, mapping)
+        score = header_score(grid[index], mapping) if index is not None else 0
+        seen.append(f"{sheet.title!r} ({'empty' if not grid else f'{len(grid)} rows, no known headers'})")
+        if score:
+            data_rows = sum(1 for r in grid[index + 1:] if any(c.strip() for c in r))
+            candidates.append(((score, data_rows), sheet.title, grid, index))
+    if not candidates:
+        raise InputError(path, "no data sheet: no sheet has column headers such as date, country or title "
+                               f"(sheets: {', '.join(seen)}); name them or map them with --mapping")
+    _, title, grid, index = max(candidates, key=lambda c: c[0])
+    log.info("%s: reading sheet %r, header on sheet row %d", path, title, index + 1)
+    return _grid_to_raw(grid, index, path)
+
+
+def _sheet_grid(sheet) -> list[list[str]]:
+    values = {}
+    for rng in sheet.merged_cells.ranges:
+        top_left = sheet.cell(rng.min_row, rng.min_col).value
+        for row in range(rng.min_row, rng.max_row + 1):
+            for col in range(rng.min_col, rng.max_col + 1):
+                values[(row, col)] = top_left
+    grid = []
+    for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        grid.append([_cell_text(values.get((r, c), v)) for c, v in enumerate(row, start=1)])
+    while grid and not any(c.strip() for c in grid[-1]):
+        grid.pop()
+    return grid
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _grid_to_raw(grid: list[list[str]], index: int, path: Path) -> Raw:
+    names = dedupe(grid[index], path)
+    width = len(names)
+    rows, numbers = [], []
+    for row in grid[index + 1:]:
+        if not any(c.strip() for c in row):
+            continue
+        numbers.append(len(numbers) + 1)
+        rows.append((row + [""] * width)[:width])
+    return Raw(pd.DataFrame(rows, columns=names, dtype=object), np.array(numbers, dtype=np.int64))
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def load_json(path: Path) -> Raw:
+    """A list of objects, or an object holding one under events/data/records/rows/items."""
+    text = decode(read_bytes(path), path)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"invalid JSON ({exc.msg})", f"line {exc.lineno} column {exc.colno}") from None
+    if isinstance(doc, dict):
+        key = next((k for k in ("events", "data", "records", "rows", "items") if isinstance(doc.get(k), list)), None)
+        if key is None:
+            raise InputError(path, "JSON object without an events/data list")
+        doc = doc[key]
+    if not isinstance(doc, list):
+        raise InputError(path, "JSON must be a list of objects")
+    return _records_to_raw(list(enumerate(doc, start=1)), [])
+
+
+def load_jsonl(path: Path) -> Raw:
+    """One object per line; a line that is not a JSON object is rejected, the others kept."""
+    text = decode(read_bytes(path), path)
+    records, rejects = [], []
+    lines = [line for line in text.split("\n") if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        try:
+            records.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            rejects.append((number, "invalid JSON", f"{exc.msg}: {line[:200]}"))
+    return _records_to_raw(records, rejects)
+
+
+def _records_to_raw(records: list[tuple[int, object]], rejects: list) -> Raw:
+    good = []
+    for number, record in records:
+        if isinstance(record, dict):
+            good.append((number, {str(k): _json_text(v) for k, v in record.items()}))
+        else:
+            rejects.append((number, "invalid JSON", f"not an object: {str(record)[:200]}"))
+    names = list(dict.fromkeys(k for _, rec in good for k in rec))
+    frame = pd.DataFrame([rec for _, rec in good], columns=names, dtype=object).fillna("")
+    return Raw(frame, np.array([n for n, _ in good], dtype=np.int64), rejects)
+
+
+def _json_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "|".join(_json_text(v) for v in value if v is not None)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------- headers
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", str(header).lower())
+
+
+def header_field(header: str, mapping: dict[str, str] | None = None) -> str | None:
+    """The internal field a header names, through the mapping first, or None."""
+    if mapping:
+        target = mapping.get(header) or {_key(k): v for k, v in mapping.items()}.get(_key(header))
+        if target:
+            target = SCHEMA_FIELDS.get(target, target)
+            return target if target in SYNONYMS else None
+    return _LOOKUP.get(_key(header))
+
+
+def header_score(row: list[str], mapping: dict[str, str] | None = None) -> int:
+    return sum(1 for c in row if c.strip() and header_field(c, mapping) is not None)
+
+
+def find_header(rows: list[list[str]], mapping: dict[str, str] | None = None) -> int | None:
+    """Index of the header row among the first rows: most recognised names, else the first row of 2+ cells."""
+    scored = [(header_score(r, mapping), -i) for i, r in enumerate(rows[:HEADER_SCAN_ROWS])]
+    if scored and max(scored)[0] > 0:
+        return -max(scored)[1]
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if sum(1 for c in row if c.strip()) >= 2:
+            return i
+    return next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+
+
+def dedupe(header: list[str], path: Path | str = "") -> list[str]:
+    """Unique column names: blanks become column_N, repeats name.1, name.2 (with a warning)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(header, start=1):
+        name = str(name).strip() or f"column_{i}"
+        if name in seen:
+            seen[name] += 1
+            new = f"{name}.{seen[name]}"
+            log.warning("%s: duplicate column %r renamed %r (only the first is used as a field)", path, name, new)
+            out.append(new)
+        else:
+            seen[name] = 0
+            out.append(name)
+    return out
+
+
+def field_columns(columns: list[str], mapping: dict[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Internal field -> the columns that name it, in table order.
+
+    Several columns may name one field ("country" and "partner"; JSON records
+    spelling a key two ways): country and organization columns are joined,
+    others coalesced, first column first.  Renamed duplicates (name.1) never
+    name a field.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for col in columns:
+        if re.search(r"\.\d+$", col) and col.rsplit(".", 1)[0] in columns:
+            continue
+        name = header_field(col, mapping)
+        if name:
+            found[name] = found.get(name, ()) + (col,)
+    return found
+
+
+def table_kind(fields: dict[str, str], frame: pd.DataFrame) -> str:
+    """``events``, ``links`` or ``country_year`` from the recognised fields (see the module docstring)."""
+    if "start" not in fields and {"country1", "country2"} <= set(fields):
+        return "links"
+    country = fields.get("countries") or fields.get("host_country")
+    if ("start" not in fields and country and "year" in fields
+            and not any(f in fields for f in _DESCRIPTIVE) and _measure_columns(frame, fields)):
+        return "country_year"
+    return "events"
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def normalize(raw: Raw, path: Path, options: Options) -> Result:
+    fields = field_columns(list(raw.frame.columns), options.mapping)
+    kind = table_kind(fields, raw.frame)
+    if kind == "links":
+        return _links(raw, fields, str(path))
+    if kind == "country_year":
+        return _country_year(raw, fields, str(path))
+    return _events(raw, fields, path, options)
+
+
+def _cells(frame: pd.DataFrame, column: str | tuple[str, ...] | None, join: bool = False) -> pd.Series:
+    """One column's cells, or several columns' cells joined with '|' (``join``) or coalesced."""
+    if not column:
+        return pd.Series("", index=frame.index, dtype="str")
+    if isinstance(column, str):
+        return frame[column]
+    out = frame[column[0]]
+    for col in column[1:]:
+        other = frame[col]
+        if join:
+            out = (out + "|" + other).where(out.ne("") & other.ne(""), out + other)
+        else:
+            out = out.where(out.ne(""), other)
+    return out
+
+
+def _reject_frame(source: str, rows, reasons, details) -> pd.DataFrame:
+    rows = np.asarray(rows)
+    if not len(rows):
+        return empty_rejects()
+    return pd.DataFrame({
+        "source": source,
+        "location": ["row " + str(int(r)) for r in rows],
+        "reason": list(reasons) if not isinstance(reasons, str) else reasons,
+        "detail": [str(d)[:200] if d is not None else None for d in details],
+    }, columns=[c.name for c in REJECT_COLUMNS]).astype("string")
+
+
+def raw_rejects(raw: Raw, source: str) -> pd.DataFrame:
+    if not raw.rejects:
+        return empty_rejects()
+    rows, reasons, details = zip(*raw.rejects, strict=True)
+    return _reject_frame(source, rows, reasons, details)
+
+
+def concat_rejects(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_rejects()
+    out = pd.concat(frames, ignore_index=True)
+    order = out["location"].str.slice(4).astype(int).argsort(kind="stable")
+    return out.iloc[order].reset_index(drop=True)
+
+
+def resolve_cells(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Country cells -> (ISO3 lists, unresolved-part lists), one look-up per distinct part.
+
+    Cells are split on | and ; here (no country name holds them) so that a
+    lenient whole-cell match cannot swallow an unknown part ("Kenya|Atlantis");
+    commas are left to the countries module, which knows "Korea, Republic of".
+    """
+    codes, uniques = pd.factorize(cells.fillna(""), sort=False)
+    split = [[p.strip() for p in _STRONG_SEPARATOR.split(u) if p.strip()] for u in uniques]
+    parts = pd.Series(list(dict.fromkeys(p for ps in split for p in ps)), dtype=object)
+    iso, bad = countries.resolve_cell_lists(parts)
+    found = dict(zip(parts, zip(iso, bad, strict=True), strict=True))
+    cell_iso = [list(dict.fromkeys(c for p in ps for c in found[p][0])) for ps in split]
+    cell_bad = [[b for p in ps for b in found[p][1]] for ps in split]
+    return _take(cell_iso, codes), _take(cell_bad, codes)
+
+
+_STRONG_SEPARATOR = re.compile(r"[|;]")
+
+
+def _take(values: list, codes: np.ndarray) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array[codes]
+
+
+# ---------------------------------------------------------------- links (dyadic, undated)
+
+
+def _links(raw: Raw, fields: dict[str, str], source: str) -> Result:
+    frame = raw.frame
+    sides = [_link_side(frame, fields, str(n)) for n in (1, 2)]
+    reason = np.full(len(frame), None, dtype=object)
+    detail = np.full(len(frame), None, dtype=object)
+    for iso, cell, _ in sides:
+        _first_reason(reason, detail, cell.eq("").to_numpy(), "missing country", cell)
+        _first_reason(reason, detail, pd.isna(iso), "unknown country", cell)
+    ok = reason == None  # noqa: E711
+    links = pd.DataFrame({
+        "table_type": "links",
+        "iso3": sides[0][0][ok], "partner_iso3": sides[1][0][ok],
+        "city": _cells(frame, fields.get("city1")).to_numpy()[ok],
+        "partner_city": _cells(frame, fields.get("city2")).to_numpy()[ok],
+        "lat": sides[0][2][0][ok], "lon": sides[0][2][1][ok],
+        "partner_lat": sides[1][2][0][ok], "partner_lon": sides[1][2][1][ok],
+        "source": source, "source_row": raw.rows[ok],
+    })
+    rejects = concat_rejects([raw_rejects(raw, source), _reject_frame(source, raw.rows[~ok], reason[~ok], detail[~ok])])
+    return Result(events=pd.DataFrame(), rejects=rejects, rows_read=raw.read, aggregates=links)
+
+
+def _link_side(frame: pd.DataFrame, fields: dict[str, str], n: str):
+    cell = _cells(frame, fields.get(f"country{n}"))
+    codes, uniques = pd.factorize(cell, sort=False)
+    iso = _take([_one_country(u) for u in uniques], codes)
+    lat = pd.to_numeric(_cells(frame, fields.get(f"lat{n}")), errors="coerce").to_numpy(dtype="float64")
+    lon = pd.to_numeric(_cells(frame, fields.get(f"lon{n}")), errors="coerce").to_numpy(dtype="float64")
+    return iso, cell, (lat, lon)
+
+
+def _one_country(cell: str) -> str | None:
+    """One side of a pair names one country; 'Scotland, United Kingdom' and 'Réunion, France' give the first."""
+    if not cell:
+        return None
+    whole = countries.resolve(cell)
+    if whole:
+        return whole
+    iso, _ = resolve_cells(pd.Series([cell]))
+    return iso[0][0] if iso[0] else None
+
+
+# ---------------------------------------------------------------- country-year aggregates
+
+
+def _measure_columns(frame: pd.DataFrame, fields: dict) -> list[str]:
+    """Columns whose filled cells are (nearly all) numbers: the counts of a country-year table."""
+    used = {col for name in _NOT_MEASURES for col in fields.get(name, ())}
+    out = []
+    for col in frame.columns:
+        if col in used:
+            continue
+        cells = _cells(frame, col)
+        cells = cells[cells != ""]
+        if len(cells) and pd.to_numeric(cells.str.replace(",", "", regex=False), errors="coerce").notna().mean() >= 0.9:
+            out.append(col)
+    return out
+
+
+def _country_year(raw: Raw, fields: dict[str, str], source: str) -> Result:
+    frame = raw.frame
+    cell = _cells(frame, fields.get("countries") or fields.get("host_country"), join=True)
+    codes, uniques = pd.factorize(cell, sort=False)
+    iso = _take([_one_country(u) for u in uniques], codes)
+    year = pd.to_numeric(_cells(frame, fields["year"]), errors="coerce")
+    latest = date.today().year + 1
+    reason = np.full(len(frame), None, dtype=object)
+    detail = np.full(len(frame), None, dtype=object)
+    measures = _measure_columns(frame, fields)
+    numbers = frame[measures].apply(lambda s: pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce"))
+    checks = [(cell.eq("").to_numpy(), "missing country", cell), (pd.isna(iso), "unknown country", cell),
+              (year.isna().to_numpy(), "unparseable date", _cells(frame, fields["year"])),
+              (~year.between(1900, latest).to_numpy(), "date out of range", _cells(frame, fields["year"])),
+              # Every row must end up somewhere: a row without a single count would vanish in the long form.
+              (numbers.isna().all(axis=1).to_numpy(), "no counts", cell + " " + _cells(frame, fields["year"]))]
+    for mask, why, values in checks:
+        _first_reason(reason, detail, mask, why, values)
+    ok = reason == None  # noqa: E711
+    wide = numbers[ok].copy()
+    wide.insert(0, "source_row", raw.rows[ok])
+    wide.insert(0, "year", year[ok].astype("int64").to_numpy())
+    wide.insert(0, "iso3", iso[ok])
+    long = wide.melt(id_vars=["iso3", "year", "source_row"], var_name="measure", value_name="value").dropna(
+        subset=["value"])
+    long.insert(0, "table_type", "country_year")
+    long["source"] = source
+    rejects = concat_rejects([raw_rejects(raw, source), _reject_frame(source, raw.rows[~ok], reason[~ok], detail[~ok])])
+    return Result(events=pd.DataFrame(), rejects=rejects, rows_read=raw.read,
+                  aggregates=long[["table_type", "iso3", "year", "measure", "value", "source", "source_row"]]
+                  .reset_index(drop=True))
+
+
+# ---------------------------------------------------------------- events
+
+
+def _events(raw: Raw, fields: dict[str, str], path: Path, options: Options) -> Result:
+    frame, source = raw.frame, str(path)
+    if "start" not in fields and "year" not in fields:
+        raise InputError(path, f"no date column recognised among {list(frame.columns)[:20]}: "
+                               "name one 'date' or 'start_date', or map it with --mapping")
+    reason = np.full(len(frame), None, dtype=object)
+    detail = np.full(len(frame), None, dtype=object)
+    when = _dates(frame, fields)
+    place = _places(frame, fields, (options.home or "").upper())
+    count = _participants(frame, fields)
+    for mask, why, values in when["rejects"] + place["rejects"] + count["rejects"]:
+        _first_reason(reason, detail, np.asarray(mask, dtype=bool), why, values)
+    ok = reason == None  # noqa: E711
+    rejects = concat_rejects([raw_rejects(raw, source),
+                              _reject_frame(source, raw.rows[~ok], reason[~ok], detail[~ok])])
+    if not ok.any():
+        return Result(events=pd.DataFrame(), rejects=rejects, rows_read=raw.read)
+    kept = frame[ok].reset_index(drop=True)
+    events = _event_frame(kept, fields, _subset(when, ok), _subset(place, ok), _subset(count, ok), source,
+                          (options.home or "").upper())
+    events["source_start"] = events["source_end"] = raw.rows[ok]
+    return Result(events=events, rejects=rejects, rows_read=raw.read)
+
+
+def _first_reason(reason: np.ndarray, detail: np.ndarray, mask: np.ndarray, why, values) -> None:
+    """Record ``why`` for rows not rejected yet; a row keeps the first reason found (date, place, count)."""
+    hit = np.flatnonzero(mask & (reason == None))  # noqa: E711 - elementwise on an object array
+    if not len(hit):
+        return
+    reason[hit] = np.asarray(why, dtype=object)[hit] if isinstance(why, np.ndarray) else why
+    detail[hit] = np.asarray(pd.Series(values).iloc[hit], dtype=object)
+
+
+def _subset(parts: dict, ok: np.ndarray) -> dict:
+    return {k: (v[ok] if k != "rejects" else v) for k, v in parts.items()}
+
+
+def _event_frame(frame: pd.DataFrame, fields: dict, when: dict, place: dict, count: dict, source: str,
+                 home: str) -> pd.DataFrame:
+    title_cells, text_cells = _cells(frame, fields.get("title")), _cells(frame, fields.get("description"))
+    codes = _codes(frame, fields, title_cells, text_cells)
+    title = _titles(title_cells, text_cells, codes["event_type"], place["where"])
+    groups = _text_groups(title_cells, text_cells, place["groups"])
+    guesses = [(codes["sector_guessed"], ";sector=classified"), (codes["type_guessed"], ";type=classified")]
+    method = pd.Series("table:row", index=frame.index, dtype=object)
+    for mask, note in guesses:
+        method[mask] = method[mask] + note
+    unresolved = pd.Series(place["unresolved"], index=frame.index)
+    has_bad = unresolved.ne("").to_numpy()
+    method[has_bad] = method[has_bad] + ";unresolved=" + unresolved[has_bad]
+    confidence = (CONFIDENCE - 0.1 * codes["sector_guessed"] - 0.1 * codes["type_guessed"] - 0.2 * has_bad)
+    return pd.DataFrame({
+        "title": title,
+        "start_date": when["start"], "end_date": when["end"], "date_precision": when["precision"],
+        "event_type": codes["event_type"], "sector": codes["sector"], "sectors": codes["sectors"],
+        "host_iso3": place["host"], "host_city": place["city"], "lat": place["lat"], "lon": place["lon"],
+        "home_iso3": home, "countries": place["countries"], "groups": groups,
+        "participants": count["values"], "participants_qualifier": count["qualifier"],
+        "organizations": _organizations(_cells(frame, fields.get("organizations"), join=True)),
+        "source": source, "snippet": render_rows(frame), "source_kind": "table",
+        "confidence": np.clip(confidence, 0.3, 1.0), "method": method.to_numpy(),
+    })
+
+
+# -- dates
+
+
+def _dates(frame: pd.DataFrame, fields: dict[str, str]) -> dict:
+    from etl.normalize import dates
+
+    start_cells = _cells(frame, fields.get("start") or fields.get("year"))
+    start, end, precision, error = dates.parse_series(start_cells)
+    rejects = [_date_reject(error, start_cells), ((start.isna() & error.isna()).to_numpy(), "missing date",
+                                                  start_cells)]
+    if "end" in fields:
+        end_cells = _cells(frame, fields["end"])
+        _, end2, precision2, error2 = dates.parse_series(end_cells)
+        rejects.append(_date_reject(error2, end_cells))
+        has_end = end2.notna()
+        end = end.where(~has_end, end2)
+        finer = has_end & precision.eq("day") & precision2.ne("day")
+        precision = precision.where(~finer.fillna(False), precision2)
+        backwards = (has_end & start.notna() & (end2 < start)).to_numpy()
+        rejects.append((backwards, "end before start", start_cells + " > " + end_cells))
+    return {"start": start.to_numpy(), "end": end.to_numpy(), "precision": precision.to_numpy(dtype=object),
+            "rejects": rejects}
+
+
+def _date_reject(error: pd.Series, cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    text = error.fillna("").str.lower()
+    why = np.select(
+        [text.str.startswith("ambiguous"), text.str.startswith("impossible"), text.str.contains("out of range")],
+        ["ambiguous date", "impossible date", "date out of range"], "unparseable date").astype(object)
+    return error.notna().to_numpy(), why, cells
+
+
+# -- participants
+
+
+def _participants(frame: pd.DataFrame, fields: dict[str, str]) -> dict:
+    n = len(frame)
+    if "participants" not in fields:
+        return {"values": pd.array([pd.NA] * n, dtype="Int64"), "qualifier": np.full(n, None, dtype=object),
+                "rejects": []}
+    from etl.normalize import participants
+
+    cells = _cells(frame, fields["participants"])
+    values, qualifier, error = participants.parse_count_series(cells)
+    bad = error.notna().to_numpy()
+    why = np.full(len(cells), None, dtype=object)
+    why[bad] = _map_unique(error[bad].astype(str), _count_reason)
+    return {"values": pd.array(values, dtype="Int64"), "qualifier": pd.Series(qualifier).to_numpy(dtype=object),
+            "rejects": [(error.notna().to_numpy(), why, cells)]}
+
+
+def _count_reason(error: str) -> str:
+    # The parser explains; the reject reason must stay a short phrase to group by.
+    text = error.lower()
+    if "negative" in text:
+        return "negative participants"
+    if "implausibl" in text:
+        return "implausible participants"
+    return "unparseable participants"
+
+
+# -- countries, host and place
+
+
+def _places(frame: pd.DataFrame, fields: dict[str, str], home: str) -> dict:
+    country_cells = _cells(frame, fields.get("countries"), join=True)
+    host_cells = _cells(frame, fields.get("host_country"))
+    city_cells = _cells(frame, fields.get("city"))
+    has_country_column = "countries" in fields or "host_country" in fields
+    keys = [pd.factorize(c, sort=False) for c in (country_cells, host_cells, city_cells)]
+    combo = (keys[0][0].astype(np.int64) * len(keys[1][1]) + keys[1][0]) * max(len(keys[2][1]), 1) + keys[2][0]
+    combo_codes, combo_uniques = pd.factorize(combo, sort=False)
+    country_lists = _cell_resolution(pd.Series(keys[0][1], dtype=object))
+    host_lists = _cell_resolution(pd.Series(keys[1][1], dtype=object))
+    cities = [_city(c) for c in keys[2][1]]
+    n_host, n_city = len(keys[1][1]), max(len(keys[2][1]), 1)
+    rows = []
+    for key in combo_uniques:
+        c, rest = divmod(int(key), n_host * n_city)
+        h, t = divmod(rest, n_city)
+        rows.append(_place(country_lists[c], host_lists[h] if fields.get("host_country") else None,
+                           cities[t] if len(cities) else None, keys[2][1][t] if len(keys[2][1]) else "",
+                           has_country_column, home, keys[0][1][c], keys[1][1][h]))
+    out = {name: _take([r[i] for r in rows], combo_codes) for i, name in enumerate(_PLACE_PARTS)}
+    out["lat"], out["lon"] = out["lat"].astype("float64"), out["lon"].astype("float64")
+    if "lat" in fields and "lon" in fields:
+        lat, lon = _explicit_coords(frame, fields)
+        out["lat"] = np.where(np.isnan(lat), out["lat"], lat)
+        out["lon"] = np.where(np.isnan(lon), out["lon"], lon)
+    cells = (country_cells + " " + host_cells).str.strip()
+    out["rejects"] = [(out["reject"] != None, out["reject"], cells)]  # noqa: E711
+    return out
+
+
+_PLACE_PARTS = ("countries", "host", "city", "lat", "lon", "groups", "unresolved", "where", "reject")
+
+
+def _cell_resolution(cells: pd.Series) -> list[tuple[list[str], list[str]]]:
+    if cells.empty:
+        return []
+    iso, bad = resolve_cells(cells)
+    return list(zip(iso, bad, strict=True))
+
+
+def _city(name: str):
+    if not name:
+        return None
+    found = countries.city(name)
+    if found is None and "," in name:
+        found = countries.city(name.split(",")[0].strip())
+    return found
+
+
+def _place(country: tuple, host: tuple | None, found_city, city_name: str, has_country_column: bool, home: str,
+           country_cell: str, host_cell: str) -> tuple:
+    """Everything about where one distinct (countries, host, city) combination points."""
+    iso, bad = list(country[0]), list(country[1])
+    host_iso = None
+    if host is not None:
+        host_iso = host[0][0] if host[0] else None
+        bad += list(host[1])
+    # An empty host cell falls back to the city, trusted only when it agrees with the row's countries.
+    if host_iso is None and found_city is not None and (
+            not has_country_column or found_city.iso3 in iso or found_city.iso3 == home):
+        host_iso = found_city.iso3
+    groups, unresolved = _split_groups(bad)
+    listed = [c for c in dict.fromkeys(iso + ([host_iso] if host_iso else [])) if c != home]
+    lat = lon = float("nan")
+    if found_city is not None and found_city.iso3 == host_iso and found_city.lat is not None:
+        lat, lon = found_city.lat, found_city.lon
+    elif host_iso and (point := countries.centroid(host_iso)):
+        lat, lon = point
+    where = city_name or ", ".join(listed) or ", ".join(groups)
+    reject = None
+    if has_country_column and not iso and not host_iso and not groups:
+        reject = "unknown country" if (country_cell or host_cell) else "missing country"
+    return (listed, host_iso, city_name or None, lat, lon, groups, ", ".join(unresolved), where, reject)
+
+
+def _split_groups(parts: list[str]) -> tuple[list[str], list[str]]:
+    groups, rest = [], []
+    for part in parts:
+        found = find_groups(part) or [g for g in GROUP_NAMES if g.lower() == part.strip().lower()]
+        (groups.extend(found) if found else rest.append(part))
+    return list(dict.fromkeys(groups)), rest
+
+
+def _explicit_coords(frame: pd.DataFrame, fields: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    lat = pd.to_numeric(_cells(frame, fields.get("lat")), errors="coerce")
+    lon = pd.to_numeric(_cells(frame, fields.get("lon")), errors="coerce")
+    bad = ~lat.between(-90, 90) | ~lon.between(-180, 180)
+    return lat.mask(bad).to_numpy(dtype="float64"), lon.mask(bad).to_numpy(dtype="float64")
+
+
+# A cheap RE2 pre-filter (Arrow kernel): find_groups' full patterns run only on cells that match it.
+_GROUP_HINT = r"ASEAN|SCO|BRIC|Shanghai|Southeast Asian|CEEC|16 *\+ *1|17 *\+ *1|APEC|Asia-Pacific|EU|European|Africa|AU|Belt and Road|Latin"
+
+
+def _hint(cells: pd.Series) -> np.ndarray:
+    found = pc.match_substring_regex(pa.array(cells), _GROUP_HINT)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _text_groups(title: pd.Series, description: pd.Series, from_cells: np.ndarray) -> np.ndarray:
+    """Groups named in the country cells, then in the title and description (regexes only where a hint appears)."""
+    out = from_cells.copy()  # the lists are shared between rows: replace them, never mutate
+    for i in np.flatnonzero(_hint(title) | _hint(description)):
+        found = find_groups(title.iat[i] + " " + description.iat[i])
+        if found:
+            out[i] = [g for g in GROUP_NAMES if g in set(out[i]) | set(found)]
+    return out
+
+
+# -- sector and type codes
+
+
+_TYPE_SYNONYMS = {"forum": "conference", "seminar": "conference", "symposium": "conference", "summit": "conference",
+                  "delegation": "visit", "study tour": "visit", "exchange visit": "visit", "mou": "agreement",
+                  "signing": "agreement", "memorandum": "agreement", "donation": "aid", "expo": "exhibition",
+                  "course": "training", "talks": "meeting", "launch": "founding"}
+_SECTOR_SYNONYMS = {"sport": "sports", "arts": "culture", "ngo": "civil_society", "ngos": "civil_society",
+                    "civil society": "civil_society", "trade": "economy", "business": "economy",
+                    "tech": "science", "s&t": "science", "labor": "labour", "gender": "women"}
+_SPLIT_CODES = re.compile(r"\s*(?:[,;/|&+]|\band\b)\s*", re.I)
+
+
+def _codes(frame: pd.DataFrame, fields: dict, title: pd.Series, text: pd.Series) -> dict:
+    sector_cells, type_cells = _cells(frame, fields.get("sector")), _cells(frame, fields.get("event_type"))
+    s_codes, s_uniques = pd.factorize(sector_cells, sort=False)
+    s_lists = [_cell_codes(u, "sectors", _SECTOR_SYNONYMS) for u in s_uniques]
+    sectors, primary = _take(s_lists, s_codes), _take([c[0] if c else None for c in s_lists], s_codes)
+    types = _map_unique(type_cells, lambda c: (_cell_codes(c, "event_types", _TYPE_SYNONYMS) or [None])[0])
+    need_sector, need_type = pd.isna(primary), pd.isna(types)
+    rows = np.flatnonzero(need_sector | need_type)
+    if len(rows):
+        # The lead says what the event is; a 10 MB notes cell would only slow the keyword scan down.
+        pick = lambda s: s.iloc[rows]  # noqa: E731
+        blurb = pick(title) + ". " + pick(text).str.slice(0, CLASSIFY_CHARS) + ". " + pick(sector_cells) + " " + \
+            pick(type_cells)
+        guessed = _map_unique(blurb.str.strip(". "), _classify)
+        fill = need_sector[rows]
+        sectors[rows[fill]] = _take([list(g[1]) for g in guessed[fill]], np.arange(fill.sum()))
+        primary[rows[fill]] = [g[0] for g in guessed[fill]]
+        fill = need_type[rows]
+        types[rows[fill]] = [g[2] for g in guessed[fill]]
+    return {"sector": primary, "sectors": sectors, "event_type": types,
+            "sector_guessed": need_sector, "type_guessed": need_type}
+
+
+def _classify(text: str) -> tuple[str, tuple[str, ...], str]:
+    from etl.normalize import sectors
+
+    found = sectors.classify(text)
+    return found.sector, tuple(found.sectors) or (found.sector,), found.event_type
+
+
+def _map_unique(cells: pd.Series, fn) -> np.ndarray:
+    codes, uniques = pd.factorize(cells, sort=False)
+    return _take([fn(u) for u in uniques], codes) if len(uniques) else np.empty(len(cells), dtype=object)
+
+
+def _cell_codes(cell: str, vocabulary: str, synonyms: dict[str, str]) -> list[str]:
+    """A sector or type cell -> codebook codes, in cell order; unknown parts are dropped."""
+    found = []
+    for part in _SPLIT_CODES.split(cell):
+        code = _one_code(part.strip().lower(), vocabulary, synonyms)
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+def _one_code(part: str, vocabulary: str, synonyms: dict[str, str]) -> str | None:
+    if not part:
+        return None
+    book = codebook()[vocabulary]
+    snake = re.sub(r"[\s-]+", "_", part)
+    if snake in book:
+        return snake
+    if part in synonyms:
+        return synonyms[part]
+    for code, spec in book.items():
+        keywords = spec.get("keywords") or []
+        if keywords and re.search(r"\b(?:" + "|".join(keywords) + r")\b", part):
+            return code
+    return next((v for k, v in synonyms.items() if re.search(rf"\b{re.escape(k)}\b", part)), None)
+
+
+# -- titles, organizations, snippets
+
+
+def _titles(title: pd.Series, text: pd.Series, event_type: np.ndarray, where: np.ndarray) -> pd.Series | np.ndarray:
+    """The title cell; else the description's first sentence; else "<Type> – <place>"."""
+    need = np.flatnonzero(title.eq("").to_numpy())
+    if not len(need):
+        return title
+    out = title.to_numpy(dtype=object).copy()
+    lead = text.iloc[need].str.split(r"(?<=[.!?])\s", n=1, regex=True).str[0].str.slice(0, 120)
+    label = pd.Series(event_type[need], index=lead.index, dtype="str").str.replace("_", " ").str.capitalize()
+    place = pd.Series(where[need], index=lead.index, dtype="str").fillna("")
+    made = (label + " – " + place).where(place.ne(""), label)
+    out[need] = lead.where(lead.ne(""), made).to_numpy(dtype=object)
+    return out
+
+
+def _organizations(cells: pd.Series) -> np.ndarray:
+    # Organization names may hold commas ("Ministry of Culture, Sports and Tourism"): split on | and ; only.
+    return _map_unique(cells, lambda c: list(dict.fromkeys(p.strip() for p in re.split(r"[|;]", c) if p.strip())))
+
+
+def render_rows(frame: pd.DataFrame) -> pd.Series:
+    """Each row as "col=value; col=value" (empty cells left out), shortened past 600 characters.
+
+    Built with Arrow string kernels: a Python loop over a million rows would dominate the read.
+    """
+    if frame.empty:
+        return pd.Series([], dtype="str")
+    text, null = pa.large_string(), pa.scalar(None, pa.large_string())
+    parts = []
+    for col in frame.columns:
+        cell = pa.array(_cells(frame, col)).cast(text)
+        cell = pc.if_else(pc.equal(cell, ""), null, pc.replace_substring(cell, "\n", " "))
+        parts.append(pc.binary_join_element_wise(pa.scalar(f"{col}=", text), cell, pa.scalar("", text)))
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("; ", text), null_handling="skip")
+    long = pc.greater(pc.utf8_length(joined), SNIPPET_MAX)
+    if pc.any(long).as_py():
+        cut = pc.binary_join_element_wise(pc.utf8_slice_codeunits(joined, 0, SNIPPET_MAX - 1),
+                                          pa.scalar("…", text), pa.scalar("", text))
+        joined = pc.if_else(long, cut, joined)
+    # Stay in Arrow: a round trip through a million Python strings costs seconds.
+    return joined.to_pandas()

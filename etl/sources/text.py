@@ -1,0 +1,498 @@
+"""Narrative sources (.txt, .md, .html) -> events.
+
+A page is cut into blocks (paragraphs), page chrome is set aside, and the page
+is read as one of three layouts:
+
+* **bulletin** – many blocks open with their own date ("On 3 May, ...",
+  "From June 5 to 8, ...", "Late May saw ..."); each such block is an event;
+* **list page** – items each followed by a date line of their own;
+* **news page** – a title and a publication-date line, then prose; a block is
+  an event when one sentence holds both a date and an event cue, and a page
+  with none of those is one event dated by its publication line.
+
+Offsets (``source_start``/``source_end``) index the decoded text for .txt and
+.md, and the extracted text for HTML (see :func:`page_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from etl.errors import InputError
+from etl.io import read_text
+from etl.normalize import countries as ctry
+from etl.normalize.dates import DateSpan, find_dates, leading_date, publication_date, title_period
+from etl.normalize.groups import find_groups
+from etl.normalize.orgs import find_organizations
+from etl.normalize.participants import find_headcount
+from etl.normalize.sectors import classify
+from etl.sources.base import Options, Result, reject_rows
+
+SNIPPET_MAX = 600
+LEADING_DATE_WITHIN = 40  # an item "opens with" a date that starts this close to its first character
+MIN_EVENT_CHARS = 80  # shorter blocks are headings or captions, not event reports
+EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+
+_CHROME = re.compile(
+    r"log\s?-?in|sign\s?(?:in|up)|register|password|user\s?name|font\s?-?size|big\s+middle\s+small|"
+    r"previous\s+(?:article|page|post)|next\s+(?:article|page|post)|copyright|©|all rights reserved|"
+    r"share\s+(?:to|on|this)|print\s+this|close\s+window|visitor\s+stats|^\s*online\s*:|views?\s*:|lượt xem|"
+    r"back\s+to\s+top|skip\s+to|subscribe|cookies?|^\s*(?:home|menu|search|print|close|share)\s*$|"
+    r"^\s*(?:source|editor|author|reporter|responsible editor|time|date|published|updated)\s*[:：]|"
+    r"^\s*[a-z]{2}_[A-Z]{2}",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?。](?=[\"”’)]?\s+[\"“(]?[A-Z0-9]|[\"”’)]?\s*$)")
+# Abbreviations whose full stop does not end a sentence ("Washington D.C. hosted", "Sept. 5").
+_ABBREVIATIONS = frozenset(["no", "st", "mr", "ms", "mrs", "dr", "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc", "co", "ltd", "inc"])
+_EVENT_NAME = re.compile(
+    r"(?:[“\"]([^”\"]{6,90})[”\"])|"
+    r"((?:the\s+)?(?:[A-Z0-9][\w&'’.-]*\s+(?:(?:of|on|for|and|in|the|&|between|with)\s+)*){1,10}"
+    r"(?:Forum|Conference|Symposium|Seminar|Summit|Congress|Expo|Exhibition|Festival|Games|Dialogue|Camp|Fair|"
+    r"Convention|Reception|Roundtable|Round Table|Workshop|Gala|Meeting|Course|Ceremony)\b)"
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    text: str
+
+
+def sniff(path: Path, head: bytes = b"") -> bool:
+    return path.suffix.lower() in EXTENSIONS
+
+
+def page_text(raw: str, path: Path) -> str:
+    """The text we extract from: HTML is stripped to its readable blocks."""
+    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(?:!doctype|html)", raw[:200], re.IGNORECASE):
+        return html_to_text(raw)
+    return raw
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML page, one block per paragraph-level element.
+
+    Scripts, styles, navigation, forms and footers are dropped: they are
+    chrome, never events.  Tags nested deeply or left unclosed are handled by
+    the HTML5 parser.
+    """
+    tree = HTMLParser(html)
+    tree.strip_tags(["script", "style", "noscript", "template", "nav", "form", "footer", "header", "aside",
+                     "iframe", "svg", "button", "select", "input"])
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    blocks = []
+    for node in root.traverse(include_text=False):
+        if node.tag in _BLOCK_TAGS and not _has_block_ancestor(node, root):
+            blocks.append(" ".join(node.text(separator=" ").split()))
+    if not blocks:
+        blocks = [line.strip() for line in root.text(separator="\n").splitlines()]
+    return "\n\n".join(b for b in blocks if b)
+
+
+_BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote", "pre",
+                         "figcaption", "time", "caption"})
+
+
+def _has_block_ancestor(node, root) -> bool:
+    parent = node.parent
+    while parent is not None and parent is not root:
+        if parent.tag in {"p", "li", "td", "th", "blockquote", "pre", "dd"}:
+            return True
+        parent = parent.parent
+    return False
+
+
+def read(path: Path, options: Options) -> Result:
+    """Events from one narrative file; see the module docstring."""
+    text = page_text(read_text(path), path)
+    return extract(text, str(path), options)
+
+
+def extract(text: str, source: str, options: Options = Options()) -> Result:
+    """Events from already-decoded text (the pure core of :func:`read`)."""
+    blocks = [b for b in split_blocks(text) if not is_chrome(b.text)]
+    if not blocks:
+        raise InputError(source, "no readable text (only page chrome or nothing at all)")
+    context = _Context.of(text, blocks, options.home)
+    items, rejects = _items(blocks, context, source)
+    rows = [_event(text, block, date, method, context, source) for block, date, method in items]
+    events = pd.DataFrame(rows)
+    return Result(events=events, rejects=reject_rows(rejects))
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Paragraphs with their offsets.
+
+    A blank line always ends a block.  Single line breaks end one too, unless
+    the file is hard-wrapped prose (lines of similar, short length), where
+    they are only line wraps.
+    """
+    chunks = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    wrapped = _hard_wrapped(text)
+    out = []
+    for start, end in chunks:
+        pieces = [(start, end)] if wrapped else _lines(text, start, end)
+        for s, e in pieces:
+            s, e = _strip_span(text, s, e)
+            if e > s:
+                out.append(Block(s, e, text[s:e]))
+    return out
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\n]+", text[start:end])]
+
+
+def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _hard_wrapped(text: str) -> bool:
+    lengths = [len(line) for line in text.splitlines() if line.strip()]
+    if len(lengths) < 6:
+        return False
+    lengths.sort()
+    # Wrapped prose: most lines stop near one width, and none runs far past it.
+    p90 = lengths[int(0.9 * (len(lengths) - 1))]
+    return p90 <= 100 and lengths[-1] <= 120 and sum(p90 - 25 <= n <= p90 + 5 for n in lengths) >= 0.5 * len(lengths)
+
+
+def is_chrome(block: str) -> bool:
+    """Log-in boxes, font widgets, article navigation, copyright and metadata lines."""
+    return len(block) < 160 and bool(_CHROME.search(block))
+
+
+@dataclass(frozen=True)
+class _Context:
+    home: str
+    period: tuple | None
+    pub: DateSpan | None
+    default_year: int | None
+
+    @classmethod
+    def of(cls, text: str, blocks: list[Block], home: str) -> _Context:
+        head = text[: blocks[min(len(blocks) - 1, 5)].end] if blocks else text[:500]
+        period = title_period(head)
+        pub = publication_date(text[:2000])
+        year = period[1].year if period else pub.start.year if pub else _common_year(text)
+        return cls(home, period, pub, year)
+
+
+def _common_year(text: str) -> int | None:
+    years = re.findall(r"\b(19[5-9]\d|20\d\d)\b", text)
+    return int(max(set(years), key=years.count)) if years else None
+
+
+def _items(blocks: list[Block], ctx: _Context, source: str):
+    """(block, date, method) for every event block, and rejects for dated blocks we cannot use."""
+    leads = [(b, _leading(b, ctx)) for b in blocks]
+    dated = [(b, d) for b, d in leads if d is not None]
+    date_lines = [b for b in blocks if _is_date_line(b.text)]
+    if len(date_lines) >= 2 and len(date_lines) >= len(dated):
+        return _list_items(blocks, ctx), []
+    if len(dated) >= 2:
+        items = [(b, d, "text:bulletin-item") for b, d in dated]
+        return items, _undated_items(leads, ctx, source)
+    return _news_items(blocks, ctx), _undated_items(leads, ctx, source)
+
+
+def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
+    # An item opening with "On May 3" in a page that never names a year cannot be dated:
+    # say so instead of guessing the year or dropping it silently.
+    if ctx.default_year is not None:
+        return []
+    probe = [b for b, d in leads if d is None and len(b.text) >= MIN_EVENT_CHARS
+             and leading_date(b.text, 2000, within=LEADING_DATE_WITHIN) is not None]
+    return [(source, f"offset {b.start}", "date without a year", shorten(b.text, 120)) for b in probe]
+
+
+def _leading(block: Block, ctx: _Context) -> DateSpan | None:
+    if len(block.text) < MIN_EVENT_CHARS:
+        return None
+    span = leading_date(block.text, ctx.default_year, within=LEADING_DATE_WITHIN)
+    return _in_period(span, ctx) if span else None
+
+
+def _in_period(span: DateSpan, ctx: _Context) -> DateSpan:
+    # A bulletin titled "(2017.7-2018.6)" dates "On March 3" to 2018, "On Sept. 9" to 2017.
+    if not ctx.period or span.start.year != ctx.default_year:
+        return span
+    lo, hi = ctx.period
+    if span.start > hi and lo.year < hi.year:
+        return _shift_year(span, lo.year - hi.year)
+    return span
+
+
+def _shift_year(span: DateSpan, years: int) -> DateSpan:
+    try:
+        return DateSpan(span.start.replace(year=span.start.year + years), span.end.replace(year=span.end.year + years),
+                        span.precision, span.char_start, span.char_end, span.text)
+    except ValueError:  # 29 February
+        return span
+
+
+def _is_date_line(text: str) -> bool:
+    if len(text) > 40:
+        return False
+    span = publication_date(text)
+    return span is not None and len(re.sub(r"[\W_]", "", text.replace(span.text, ""))) <= 6
+
+
+def _list_items(blocks: list[Block], ctx: _Context):
+    """List pages: the blocks since the previous date line form one item, dated by the next one."""
+    items, pending = [], []
+    for block in blocks:
+        if _is_date_line(block.text):
+            # An item is its title line and summary; earlier blocks are the page's own heading and intro.
+            pending = pending[-2:]
+            if pending:
+                span = publication_date(block.text)
+                items.append((Block(pending[0].start, pending[-1].end, " ".join(p.text for p in pending)), span,
+                              "text:list-item"))
+            pending = []
+        else:
+            pending.append(block)
+    return [(b, d, m) for b, d, m in items if d is not None]
+
+
+def _news_items(blocks: list[Block], ctx: _Context):
+    body = [b for b in blocks if len(b.text) >= MIN_EVENT_CHARS]
+    items = []
+    for block in body:
+        span = _event_sentence_date(block.text, ctx)
+        if span is not None:
+            items.append((block, span, "text:news-dated-sentence"))
+    if not items and body and ctx.pub is not None:
+        first = body[0]
+        items.append((first, _relative_to(ctx.pub), "text:news-publication-date"))
+    return items
+
+
+def _relative_to(span: DateSpan) -> DateSpan:
+    # Publication-date spans index the page head, not the block: drop offsets.
+    return DateSpan(span.start, span.end, span.precision, 0, 0, "")
+
+
+def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
+    """The date of the first sentence that has both a date and a strong event cue."""
+    start = 0
+    for end in _sentence_ends(text):
+        sentence = text[start:end]
+        dates = [d for d in find_dates(sentence, ctx.default_year) if d.start.year >= 1900] or _edition_year(sentence)
+        if dates and _has_strong_cue(sentence):
+            d = dates[0]
+            return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
+        start = end
+    return None
+
+
+# "Floriade Expo 2022", "CIFTIS 2021", "(CIFTIS) 2021": a named edition dates its event to the year.
+_EDITION = re.compile(
+    r"\b(?:Expo|Forum|Summit|Conference|Fair|Festival|Games|Olympics|Week|Cup|Biennale|Congress|Dialogue|"
+    r"[A-Z]{3,}\)?)\s+((?:19|20)\d\d)\b(?![-–/.]\d)"
+)
+
+
+def _edition_year(sentence: str) -> list[DateSpan]:
+    m = _EDITION.search(sentence)
+    if not m:
+        return []
+    year = int(m.group(1))
+    return [DateSpan(date(year, 1, 1), date(year, 12, 31), "year", m.start(1), m.end(1), m.group(1))]
+
+
+def _has_strong_cue(sentence: str) -> bool:
+    from etl.normalize.sectors import _type_pattern
+
+    return _type_pattern("keywords").search(sentence) is not None
+
+
+def _sentence_ends(text: str) -> list[int]:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _abbreviation_before(text, m.start())]
+    return ends if ends and ends[-1] == len(text) else ends + [len(text)]
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z]+)$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    w = word.group(1)
+    return (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS
+
+
+def sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding position ``at`` starts."""
+    starts = [0] + [e for e in _sentence_ends(text) if e <= at]
+    return starts[-1]
+
+
+def lead_end(text: str, after: int = 0) -> int:
+    """Where the first sentence that ends after ``after`` ends."""
+    for end in _sentence_ends(text):
+        if end > after:
+            return end
+    return len(text)
+
+
+def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
+    body = block.text
+    # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
+    first, lead = sentence_start(body, date.char_start), lead_end(body, date.char_end)
+    mentions = ctry.find_mentions(body)
+    orgs = find_organizations(body)
+    host = _host(body, first, lead, mentions, ctx.home)
+    counterparts = _counterparts(mentions, host, ctx.home)
+    kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
+    head = find_headcount(body)
+    lat, lon = _coordinates(host)
+    return {
+        "title": _title(body[first:lead], kind.event_type, orgs, host),
+        "start_date": date.start,
+        "end_date": date.end,
+        "date_precision": date.precision,
+        "event_type": kind.event_type,
+        "sector": kind.sector,
+        "sectors": list(kind.sectors),
+        "host_iso3": host.iso3 if host else None,
+        "host_city": host.surface if host and host.kind == "city" else None,
+        "lat": lat,
+        "lon": lon,
+        "home_iso3": ctx.home,
+        "countries": counterparts,
+        "groups": find_groups(body),
+        "participants": head.value if head else None,
+        "participants_qualifier": head.qualifier if head else None,
+        "organizations": list(dict.fromkeys(o.name for o in orgs)),
+        "source": source,
+        "source_start": block.start,
+        "source_end": block.end,
+        "snippet": shorten(body),
+        "source_kind": "text",
+        "confidence": _confidence(kind.confidence, host, date, method),
+        "method": method,
+    }
+
+
+def shorten(text: str, limit: int = SNIPPET_MAX) -> str:
+    """The text itself when short enough, else its first ``limit`` characters and '…'."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# A mention is the venue when the words just before it say so.
+_VENUE_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_VENUE_CHAIN = re.compile(
+    r"\b(?:(?:held|staged|hosted|convened|opened|took place|located|launched|organi[sz]ed|kicked off|started|"
+    r"gathered|met|carried out|conducted)\s+(?:in|at)|visit(?:ed|ing|s)?|toured|arrived\s+in|went\s+to)\b"
+    r"[^.;]{0,80}$",
+    re.IGNORECASE,
+)
+_DESTINATION = re.compile(
+    r"\b(?:sent|send|sends|dispatch\w*|went|go|goes|travel\w*|came|returned|flew|delegations?)\b[^.;]{0,40}"
+    r"\bto\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _host(body: str, first: int, lead: int, mentions, home: str):
+    """The venue: the first cued mention in the lead, else the first foreign one, else the first."""
+    in_lead = [m for m in mentions if first <= m.start < lead]
+    for m in in_lead:
+        before = body[max(0, m.start - 100): m.start]
+        if _VENUE_BEFORE.search(before) or _DESTINATION.search(before) or _cued_chain(before, body, m, in_lead):
+            return m
+    foreign = [m for m in in_lead if m.iso3 != home]
+    if foreign:
+        return foreign[0]
+    return in_lead[0] if in_lead else None
+
+
+def _cued_chain(before: str, body: str, mention, in_lead) -> bool:
+    # "held in a primary school of X Town, Y Division, Myanmar": the first mention after the cue counts.
+    m = _VENUE_CHAIN.search(before)
+    if not m:
+        return False
+    cue_at = mention.start - len(before) + m.start()
+    return not any(cue_at <= other.start < mention.start for other in in_lead)
+
+
+def _counterparts(mentions, host, home: str) -> list[str]:
+    codes = [m.iso3 for m in mentions]
+    if host is not None:
+        codes.append(host.iso3)
+    return [c for c in dict.fromkeys(codes) if c and c != home]
+
+
+def _coordinates(host) -> tuple[float | None, float | None]:
+    if host is None:
+        return None, None
+    if host.kind == "city":
+        place = ctry.city(host.surface)
+        if place is not None:
+            return place.lat, place.lon
+    point = ctry.centroid(host.iso3)
+    return point if point else (None, None)
+
+
+_TYPE_VERBS = {
+    "visit": "visit", "meeting": "meeting", "conference": "conference", "training": "training course",
+    "agreement": "agreement signed", "founding": "founding", "aid": "aid mission", "volunteering": "volunteer service",
+    "exhibition": "exhibition", "other": "exchange activity",
+}
+
+
+def _title(lead: str, event_type: str, orgs, host) -> str:
+    """A short title in our words: the event's own name when it has one, else actor + type + place."""
+    place = _place_name(host)
+    actor = orgs[0].name if orgs else None
+    if event_type == "visit" and actor and host is not None:
+        return _clip(f"{actor} delegation visits {place}")
+    name = _event_name(lead)
+    if name:
+        return _clip(f"{name} ({place})" if place and place not in name else name)
+    label = _TYPE_VERBS.get(event_type, event_type).capitalize()
+    parts = [label] + ([f"by {actor}"] if actor else []) + ([f"in {place}"] if place else [])
+    return _clip(" ".join(parts))
+
+
+def _event_name(lead: str) -> str | None:
+    m = _EVENT_NAME.search(lead)
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).strip()
+    name = re.sub(r"^(?:(?:during|at|in|on|for|from|of|the)\s+)+", "", name, flags=re.IGNORECASE)
+    return name if len(name.split()) >= 2 else None
+
+
+def _place_name(host) -> str | None:
+    if host is None:
+        return None
+    if host.kind == "city":
+        return host.surface
+    return ctry.country_name(host.iso3)
+
+
+def _clip(title: str, limit: int = 120) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _confidence(kind_conf: float, host, date: DateSpan, method: str) -> float:
+    score = 0.35 + 0.35 * kind_conf
+    score += 0.15 if host is not None else 0.0
+    score += 0.15 if method == "text:bulletin-item" or date.precision == "day" else 0.05
+    if method == "text:news-publication-date":
+        score -= 0.2
+    return round(max(0.05, min(1.0, score)), 3)

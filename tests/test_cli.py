@@ -1,0 +1,130 @@
+"""The `python -m etl build` command end to end: outputs, rejects, exit codes, repeatability."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from etl.__main__ import main
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared is absent")
+
+BULLETIN = """News of the Hillside Friendship Society (2020.1-2020.6)
+
+On February 3, a six-member delegation of the Hillside Friendship Society visited Accra, Ghana, and met teachers.
+
+From March 9 to 12, more than 40 guests from Chile and Peru attended a forum on rural tourism held in Kunming.
+"""
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bulletin.txt").write_text(BULLETIN, encoding="utf-8")
+    (src / "table.csv").write_text(
+        "date,country,title,participants\n2020-05-04,Kenya,Teachers visit Nairobi,12\n2020-13-40,Peru,Bad date,3\n",
+        encoding="utf-8",
+    )
+    (src / ".hidden.txt").write_text("On May 1, nothing here should be read at all by the build.", encoding="utf-8")
+    return src
+
+
+def test_build_writes_events_rejects_and_manifest(corpus, tmp_path, capsys):
+    out = tmp_path / "out" / "events.parquet"
+    assert main(["build", str(corpus), "--out", str(out), "--quiet"]) == 0
+    events = pd.read_parquet(out)
+    rejects = pd.read_parquet(out.with_name("events.rejects.parquet"))
+    manifest = json.loads(out.with_name("events.manifest.json").read_text())
+    assert len(events) == 3
+    assert len(rejects) == 1 and rejects.iloc[0]["location"].startswith("row")
+    assert manifest["events"] == 3 and manifest["rejects"] == 1
+    assert not events["source"].str.contains("hidden").any()
+    err = capsys.readouterr().err
+    assert "read 2 rows = 1 accepted + 1 rejected" in err
+    assert "top reject reasons" in err
+
+
+def test_same_input_gives_byte_identical_output(corpus, tmp_path):
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    main(["build", str(corpus), "--out", str(a), "--quiet"])
+    main(["build", str(corpus), "--out", str(b), "--quiet"])
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_csv_output_joins_lists(corpus, tmp_path):
+    out = tmp_path / "events.csv"
+    main(["build", str(corpus), "--out", str(out), "--quiet"])
+    frame = pd.read_csv(out)
+    assert frame["countries"].fillna("").str.contains(";").any()
+    assert "CHL;PER" in set(frame["countries"]) or "PER;CHL" in set(frame["countries"])
+
+
+def test_unusable_file_is_named_and_the_rest_is_written(corpus, tmp_path, capsys):
+    (corpus / "broken.csv").write_bytes(b"\x00\x01\x02binary")
+    out = tmp_path / "events.parquet"
+    assert main(["build", str(corpus), "--out", str(out), "--quiet"]) == 1
+    assert "broken.csv" in capsys.readouterr().err
+    assert len(pd.read_parquet(out)) == 3
+
+
+def test_nothing_usable_exits_2(tmp_path, capsys):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    assert main(["build", str(bad), "--out", str(tmp_path / "e.parquet"), "--quiet"]) == 2
+    assert "empty.txt" in capsys.readouterr().err
+
+
+def test_unsupported_extension_is_reported(tmp_path, capsys):
+    odd = tmp_path / "notes.docx"
+    odd.write_bytes(b"PK\x03\x04")
+    assert main(["build", str(odd), "--out", str(tmp_path / "e.parquet"), "--quiet"]) == 2
+    assert "unsupported file type" in capsys.readouterr().err
+
+
+def test_home_option(corpus, tmp_path):
+    out = tmp_path / "e.parquet"
+    main(["build", str(corpus / "bulletin.txt"), "--out", str(out), "--home", "Ghana", "--quiet"])
+    events = pd.read_parquet(out)
+    assert set(events["home_iso3"]) == {"GHA"}
+    assert "GHA" not in set(events.iloc[0]["countries"])
+
+
+def test_module_runs_as_a_command(corpus, tmp_path):
+    out = tmp_path / "e.parquet"
+    done = subprocess.run([sys.executable, "-m", "etl", "build", str(corpus), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "events: 3" in done.stderr
+
+
+@needs_shared
+def test_all_seeds_build(tmp_path):
+    out = tmp_path / "seeds.parquet"
+    assert main(["build", str(SHARED / "seeds"), "--out", str(out), "--quiet"]) == 0
+    events = pd.read_parquet(out)
+    orgs = pd.read_parquet(out.with_name("seeds.organizations.parquet"))
+    from_001 = events[events["source"].str.contains("001_")]
+    assert len(from_001) >= 2 and set(from_001["date_precision"]) == {"year"}
+    for seed in ("000_", "003_", "004_"):
+        assert orgs["source"].str.contains(seed).any(), seed
+    assert orgs["partners"].map(len).sum() >= 3
+
+
+@needs_shared
+def test_dev_split_score(tmp_path):
+    out = tmp_path / "e002.parquet"
+    seed = next((SHARED / "seeds").glob("002_*.txt"))
+    assert main(["build", str(seed), "--out", str(out), "--quiet"]) == 0
+    minimums = "recall=0.95 precision=0.95 date=0.95 host=0.90 countries_f1=0.90 participants=0.90 sector=0.80 type=0.80"
+    args = [str(out), str(SHARED / "eval" / "gold_dev_002.tsv")]
+    for m in minimums.split():
+        args += ["--min", m]
+    done = subprocess.run([sys.executable, str(SHARED / "eval" / "score_extraction.py"), *args],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout

@@ -1,0 +1,398 @@
+"""Dates in running text and in table cells: table-driven cases, properties and the dev gold."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.normalize.dates import (
+    MIN_DATE,
+    DateSpan,
+    context_year,
+    document_years,
+    find_dates,
+    infer_dayfirst,
+    leading_date,
+    parse_date_cell,
+    parse_series,
+    publication_date,
+    title_period,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+D = dt.date
+
+
+def spans(text: str, default_year: int | None = 2018) -> list[tuple[str, str, str, str]]:
+    return [(s.start.isoformat(), s.end.isoformat(), s.precision, s.text) for s in find_dates(text, default_year)]
+
+
+# (text, expected spans as (start, end, precision, matched words)); the default year is 2018.
+FIND_CASES = [
+    # single days
+    ("On January 10 the two sides met.", [("2018-01-10", "2018-01-10", "day", "January 10")]),
+    ("On March 3, 2016, the club opened.", [("2016-03-03", "2016-03-03", "day", "March 3, 2016")]),
+    ("In July 14, the choir sang.", [("2018-07-14", "2018-07-14", "day", "July 14")]),
+    ("The fair closes on August 21st.", [("2018-08-21", "2018-08-21", "day", "August 21st")]),
+    ("Signed in Rome on 4 November 2019.", [("2019-11-04", "2019-11-04", "day", "4 November 2019")]),
+    ("Talks resume Feb. 3.", [("2018-02-03", "2018-02-03", "day", "Feb. 3")]),
+    ("Sept. 9 is the deadline.", [("2018-09-09", "2018-09-09", "day", "Sept. 9")]),
+    ("The troupe left on 2 May for Oslo.", [("2018-05-02", "2018-05-02", "day", "2 May")]),
+    ("on the 5th of October they returned", [("2018-10-05", "2018-10-05", "day", "5th of October")]),
+    ("DECEMBER 1, 2020 NOTICE", [("2020-12-01", "2020-12-01", "day", "DECEMBER 1, 2020")]),
+    # ranges inside one month
+    ("From April 3 to 7, teachers toured Kenya.", [("2018-04-03", "2018-04-07", "day", "April 3 to 7")]),
+    ("On July 8 to 12, a camp was held.", [("2018-07-08", "2018-07-12", "day", "July 8 to 12")]),
+    ("The expo ran October 15-19.", [("2018-10-15", "2018-10-19", "day", "October 15-19")]),
+    ("A seminar took place 21–23 September.", [("2018-09-21", "2018-09-23", "day", "21–23 September")]),
+    ("It ran 6 to 9 June 2017 in Riga.", [("2017-06-06", "2017-06-09", "day", "6 to 9 June 2017")]),
+    ("Held November 2-4, 2015.", [("2015-11-02", "2015-11-04", "day", "November 2-4, 2015")]),
+    # ranges across months and years
+    ("Nov. 27 to Dec. 2, 2013 saw a film week.", [("2013-11-27", "2013-12-02", "day", "Nov. 27 to Dec. 2, 2013")]),
+    ("From June 29 to July 3 the team trained.", [("2018-06-29", "2018-07-03", "day", "June 29 to July 3")]),
+    ("from 30 April to 2 May 2021", [("2021-04-30", "2021-05-02", "day", "30 April to 2 May 2021")]),
+    ("Dec. 30, 2016 to Jan. 2, 2017", [("2016-12-30", "2017-01-02", "day", "Dec. 30, 2016 to Jan. 2, 2017")]),
+    ("From December 27 to January 4, 2020", [("2019-12-27", "2020-01-04", "day", "December 27 to January 4, 2020")]),
+    ("From December 29 to January 2 it shut.", [("2018-12-29", "2019-01-02", "day", "December 29 to January 2")]),
+    # months: never a made-up day
+    ("In February, a choir visited Minsk.", [("2018-02-01", "2018-02-28", "month", "February")]),
+    ("In April 2019 a bridge opened.", [("2019-04-01", "2019-04-30", "month", "April 2019")]),
+    ("Late October witnessed a fair.", [("2018-10-01", "2018-10-31", "month", "Late October")]),
+    ("Early July brought rain.", [("2018-07-01", "2018-07-31", "month", "Early July")]),
+    ("By mid-August the hall was ready.", [("2018-08-01", "2018-08-31", "month", "mid-August")]),
+    ("November witnessed a youth gala.", [("2018-11-01", "2018-11-30", "month", "November")]),
+    ("At the end of June the fund closed.", [("2018-06-01", "2018-06-30", "month", "end of June")]),
+    ("During September, envoys met twice.", [("2018-09-01", "2018-09-30", "month", "September")]),
+    ("This October a fair opens.", [("2018-10-01", "2018-10-31", "month", "October")]),
+    ("Visits ran from March to May 2016.", [("2016-03-01", "2016-05-31", "month", "March to May 2016")]),
+    ("The February–April 2020 round", [("2020-02-01", "2020-04-30", "month", "February–April 2020")]),
+    # years
+    ("The network was set up in 2015.", [("2015-01-01", "2015-12-31", "year", "2015")]),
+    ("Since 2009, it has run camps.", [("2009-01-01", "2009-12-31", "year", "2009")]),
+    ("It made 12 proposals from 2019 to 2021.", [("2019-01-01", "2021-12-31", "year", "2019 to 2021")]),
+    ("the 2016-2020 plan", [("2016-01-01", "2020-12-31", "year", "2016-2020")]),
+    ("founded (2004) in Hanoi", [("2004-01-01", "2004-12-31", "year", "2004")]),
+    ("growth slowed in mid-2019", [("2019-01-01", "2019-12-31", "year", "2019")]),
+    # numeric forms
+    ("Posted 2019-03-07 by staff", [("2019-03-07", "2019-03-07", "day", "2019-03-07")]),
+    ("Posted 2019/3/7 by staff", [("2019-03-07", "2019-03-07", "day", "2019/3/7")]),
+    ("Posted 2019.3.7 by staff", [("2019-03-07", "2019-03-07", "day", "2019.3.7")]),
+    ("Deadline 25/12/2019.", [("2019-12-25", "2019-12-25", "day", "25/12/2019")]),
+    ("Deadline 12/25/2019.", [("2019-12-25", "2019-12-25", "day", "12/25/2019")]),
+    ("会议于2019年3月7日举行", [("2019-03-07", "2019-03-07", "day", "2019年3月7日")]),
+    ("项目2019年5月启动", [("2019-05-01", "2019-05-31", "month", "2019年5月")]),
+    ("the report of 2019-04 lists", [("2019-04-01", "2019-04-30", "month", "2019-04")]),
+    # impossible dates and things that only look like dates
+    ("On February 30, 2019 nothing happened.", []),
+    ("Code 2019-13-01 is no date.", []),
+    ("Deadline 05/06/2019 is ambiguous.", []),
+    ("Staff may march on Sunday.", []),
+    ("Prime Minister May spoke.", []),
+    ("They set up 3,000 booths.", []),
+    ("The 17+1 format and ICD-10 codes", []),
+    ("the 125th session", []),
+    ("Agenda 2063 and the 2030 Agenda", []),
+    ("Expo 2020 in Dubai", []),
+    ("over the past five years", []),
+    ("On June 7, 2000 people marched.", [("2018-06-07", "2018-06-07", "day", "June 7")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIND_CASES)
+def test_find_dates(text, expected):
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["On January 10 the two sides met.", "In February, a choir visited Minsk.", "From December 27 to January 4"],
+)
+def test_no_year_and_no_default_is_skipped(text):
+    assert find_dates(text) == []
+
+
+def test_explicit_years_need_no_default():
+    assert spans("In April 2019 and on 3 May 2020", None) == [
+        ("2019-04-01", "2019-04-30", "month", "April 2019"),
+        ("2020-05-03", "2020-05-03", "day", "3 May 2020"),
+    ]
+
+
+def test_offsets_index_the_text():
+    text = "Intro.\n\nOn June 5 to 14, a delegation visited; in May 2017 it had hosted a team."
+    for span in find_dates(text, 2018):
+        assert text[span.char_start : span.char_end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On January 10, the forum opened in 2019 terms.", ("2018-01-10", "day")),
+        ("In March, a medical team left for the border.", ("2018-03-01", "month")),
+        ("Late May witnessed a youth camp.", ("2018-05-01", "month")),
+        ("April witnessed a dialogue of young scholars.", ("2018-04-01", "month")),
+        ("The 2019-2023 programme was agreed on May 3.", ("2018-05-03", "day")),
+        ("In 2021, the group ran ten seminars.", ("2021-01-01", "year")),
+        ("A forum was held. On June 2 the next one.", None),
+        ("The association, which has long served many members across the whole of the region, met on June 2.", None),
+        ("No date at all here.", None),
+    ],
+)
+def test_leading_date(text, expected):
+    span = leading_date(text, default_year=2018)
+    assert (span and (span.start.isoformat(), span.precision)) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("News of the Network (2018.1-2018.6)", (D(2018, 1, 1), D(2018, 6, 30))),
+        ("Bulletin 2020.7-12", (D(2020, 7, 1), D(2020, 12, 31))),
+        ("Exchanges, January–June 2018", (D(2018, 1, 1), D(2018, 6, 30))),
+        ("2019 annual report\nbody 2012", (D(2019, 1, 1), D(2019, 12, 31))),
+        ("Work plan 2021-2023", (D(2021, 1, 1), D(2023, 12, 31))),
+        ("Second half of 2017 review", (D(2017, 7, 1), D(2017, 12, 31))),
+        ("Q2 2022 digest", (D(2022, 4, 1), D(2022, 6, 30))),
+        ("Friendship in Action (II)", None),
+    ],
+)
+def test_title_period(title, expected):
+    assert title_period(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A title\nDate: 2021-02-03\nSource: office", ("2021-02-03", "2021-02-03")),
+        ("A title\nTime:2017-09-30\n", ("2017-09-30", "2017-09-30")),
+        ("A title\ndate 2022-10-11\n", ("2022-10-11", "2022-10-11")),
+        ("A title\nPublished: 4 July 2016\n", ("2016-07-04", "4 July 2016")),
+        ("A title\n2015/11/20\nBody text", ("2015-11-20", "2015/11/20")),
+        ("A title\nMarch 9, 2014\nBody text", ("2014-03-09", "March 9, 2014")),
+        ("A title\nOn March 9, 2014, a long sentence about a forum begins the body.", None),
+        ("A title\n\nIn January, volunteers left.", None),
+    ],
+)
+def test_publication_date(text, expected):
+    span = publication_date(text)
+    assert (span and (span.start.isoformat(), text[span.char_start : span.char_end])) == expected
+
+
+def test_document_year_context():
+    doc = "Friendship news (2016.1-2016.6)\n\nOn March 2, a team left. In May 2015 it had met."
+    assert context_year(doc) == 2016
+    assert document_years("In 2021 and in April 2022, then on 5 May 2022.") == {2021: 1, 2022: 2}
+    assert context_year("Title\nDate: 2023-01-29\n\nIn 2021 a fair.") == 2023
+    assert context_year("no dates") is None
+
+
+# (cell, expected (start, end, precision))
+CELL_CASES = [
+    ("2018-06-13", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (" 2018-06-13 ", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("2018-06-13T08:30:00Z", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("2018/6/13", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("20180613", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("2018-06", (D(2018, 6, 1), D(2018, 6, 30), "month")),
+    ("2018.6", (D(2018, 6, 1), D(2018, 6, 30), "month")),
+    ("2018", (D(2018, 1, 1), D(2018, 12, 31), "year")),
+    ("2018.0", (D(2018, 1, 1), D(2018, 12, 31), "year")),
+    (2018, (D(2018, 1, 1), D(2018, 12, 31), "year")),
+    ("June 2018", (D(2018, 6, 1), D(2018, 6, 30), "month")),
+    ("JUNE 2018", (D(2018, 6, 1), D(2018, 6, 30), "month")),
+    ("13 June 2018", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("june 13, 2018", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("Wednesday, June 13, 2018", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("13-Jun-2018", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("13/06/2018", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("2018年6月13日", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("12-16 January 2019", (D(2019, 1, 12), D(2019, 1, 16), "day")),
+    ("from 2020 to 2022", (D(2020, 1, 1), D(2022, 12, 31), "year")),
+    (43264, (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (43264.75, (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    ("43264", (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (np.int64(43264), (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (pd.Timestamp("2018-06-13 17:00"), (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (dt.datetime(2018, 6, 13, 9), (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (D(2018, 6, 13), (D(2018, 6, 13), D(2018, 6, 13), "day")),
+    (np.datetime64("2018-06-13"), (D(2018, 6, 13), D(2018, 6, 13), "day")),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), CELL_CASES)
+def test_parse_date_cell(cell, expected):
+    span = parse_date_cell(cell)
+    assert (span.start, span.end, span.precision) == expected
+    if isinstance(cell, str):
+        assert cell[span.char_start : span.char_end] == span.text
+
+
+@pytest.mark.parametrize(
+    "cell", ["", "  ", "N/A", "n/a", "-", "—", "-99", "unknown", "NaN", None, float("nan"), pd.NA, pd.NaT]
+)
+def test_missing_cells_are_none(cell):
+    assert parse_date_cell(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("03/04/2018", "ambiguous day/month: 03/04/2018"),
+        ("2018-02-30", "impossible date"),
+        ("2018-13-01", "impossible date"),
+        ("30 February 2018", "impossible date"),
+        ("31/31/2018", "impossible date"),
+        ("1850-01-01", "date out of range"),
+        (1850, "date out of range"),
+        ("2999-01-01", "date out of range"),
+        ("13/06/18", "two-digit year"),
+        ("soon", "not a date"),
+        ("May", "not a date"),
+        (12345, "not a date"),
+        (True, "not a date"),
+        (float("inf"), "not a date"),
+    ],
+)
+def test_parse_date_cell_rejects_with_reason(cell, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_date_cell(cell)
+
+
+def test_dayfirst_decides_ambiguous_cells():
+    assert parse_date_cell("03/04/2018", dayfirst=True).start == D(2018, 4, 3)
+    assert parse_date_cell("03/04/2018", dayfirst=False).start == D(2018, 3, 4)
+    with pytest.raises(ValueError, match="impossible date"):
+        parse_date_cell("06/13/2018", dayfirst=True)
+
+
+def test_range_bound_is_a_constant():
+    assert D(1900, 1, 1) == MIN_DATE
+    assert parse_date_cell("1900-01-01").start == MIN_DATE
+
+
+def test_parse_series_aligns_and_reports():
+    s = pd.Series(["2018-06", "13/06/2018", "N/A", "2018-02-30", "03/04/2018", 43264, None], index=list("abcdefg"))
+    start, end, precision, error = parse_series(s)
+    assert list(start.index) == list("abcdefg")
+    assert str(start.dtype) == "datetime64[s]" and str(precision.dtype) == "string"
+    assert start["a"] == pd.Timestamp("2018-06-01") and end["a"] == pd.Timestamp("2018-06-30")
+    # 13/06/2018 shows the column is day-first, so 03/04/2018 is 3 April.
+    assert start["e"] == pd.Timestamp("2018-04-03")
+    assert precision.isna().tolist() == [False, False, True, True, False, False, True]
+    assert error["d"].startswith("impossible date") and error[["a", "c", "g"]].isna().all()
+
+
+def test_parse_series_of_datetimes():
+    s = pd.Series(pd.to_datetime(["2018-06-13 10:00", None, "1800-01-01 00:00"]))
+    start, _, precision, error = parse_series(s)
+    assert start[0] == pd.Timestamp("2018-06-13") and precision[0] == "day"
+    assert pd.isna(start[1]) and pd.isna(error[1])
+    assert error[2].startswith("date out of range")
+
+
+def test_infer_dayfirst():
+    assert infer_dayfirst(["13/06/2018", "01/02/2018"]) is True
+    assert infer_dayfirst(["06/13/2018"]) is False
+    assert infer_dayfirst(["13/06/2018", "06/13/2018"]) is None
+    assert infer_dayfirst(["2018-06-13"]) is None
+
+
+def test_parse_series_million_rows_is_fast():
+    rng = np.random.default_rng(1)
+    days = pd.date_range("2005-01-01", "2024-12-31").strftime("%Y-%m-%d").tolist()
+    pool = np.array([*days, "N/A", "June 2018", "2019", "bad", 43264, None], dtype=object)
+    s = pd.Series(pool[rng.integers(0, len(pool), 1_000_000)])
+    t0 = time.perf_counter()
+    start, _, _, error = parse_series(s)
+    assert time.perf_counter() - t0 < 10
+    assert start.notna().sum() > 990_000 and (error == "not a date: bad").sum() > 0
+
+
+# ----------------------------------------------------------------------------- properties
+
+_TOKENS = st.sampled_from(
+    [
+        *("On", "In", "From", "to", "-", "–", ",", ".", "January", "Jan.", "Sept.", "May", "may", "March"),
+        *("2018", "2019", "1999", "12", "31", "30", "29", "2", "5th", "of", "Late", "Early", "mid-", "the", "end"),
+        *("2018-06-13", "13/06/2018", "03/04/2018", "2018/6/13", "2018年6月13日", "年", "月", "日", "(", ")", "\n"),
+        *("between", "and", "witnessed", "2,000", "16+1", "th"),
+    ]
+)
+_TEXTS = st.one_of(st.text(max_size=200), st.lists(_TOKENS, max_size=40).map(" ".join), st.lists(_TOKENS).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS, st.one_of(st.none(), st.integers(1900, 2100)))
+def test_find_dates_never_raises_and_offsets_hold(text, default_year):
+    found = find_dates(text, default_year)
+    ends = [0]
+    for span in found:
+        assert isinstance(span, DateSpan)
+        assert 0 <= span.char_start < span.char_end <= len(text)
+        assert text[span.char_start : span.char_end] == span.text
+        assert span.start <= span.end and span.precision in ("day", "month", "year")
+        assert span.char_start >= ends[-1]  # in order, never overlapping
+        ends.append(span.char_end)
+    lead = leading_date(text, default_year)
+    assert lead is None or text[lead.char_start : lead.char_end] == lead.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.lists(_TOKENS, max_size=6).map(" ".join),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.dates(),
+        st.datetimes(),
+        st.none(),
+        st.booleans(),
+    ),
+    st.sampled_from([None, True, False]),
+)
+def test_parse_date_cell_raises_only_value_error(value, dayfirst):
+    try:
+        span = parse_date_cell(value, dayfirst=dayfirst)
+    except ValueError:
+        return
+    assert span is None or (MIN_DATE <= span.start <= span.end)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_publication_and_title_never_raise(text):
+    span = publication_date(text)
+    assert span is None or text[span.char_start : span.char_end] == span.text
+    period = title_period(text)
+    assert period is None or period[0] <= period[1]
+
+
+# ----------------------------------------------------------------------------- dev gold (optional)
+
+
+def _gold_paragraphs():
+    seed = next((SHARED / "seeds").glob("002_*.txt"))
+    text = seed.read_bytes().decode("utf-8")
+    with open(SHARED / "eval" / "gold_dev_002.tsv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [(text[int(r["char_start"]) : int(r["char_end"])], r) for r in rows]
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not (SHARED / "eval" / "gold_dev_002.tsv").exists(), reason="../shared is not beside the project")
+def test_leading_date_against_dev_gold():
+    paragraphs = _gold_paragraphs()
+    hits = 0
+    for para, row in paragraphs:
+        span = leading_date(para, default_year=2018)
+        hits += bool(span) and span.start.isoformat() == row["start"] and span.precision == row["precision"]
+    assert hits / len(paragraphs) >= 0.95

@@ -1,0 +1,204 @@
+"""Head-counts in running text and in table cells: table-driven cases, properties and the dev gold."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.normalize.participants import (
+    MAX_HEADCOUNT,
+    HeadCount,
+    find_headcount,
+    parse_count_cell,
+    parse_count_series,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# (text, expected (value, qualifier) or None)
+HEADCOUNT_CASES = [
+    # plain counts, with adjectives between number and noun
+    ("In May, 24 young teachers of the fifth cohort reached Laos to teach for a year.", (24, "exact")),
+    ("Some 40 retired doctors joined the clinic week.", (40, "about")),
+    ("About 2,500 visitors came to the lantern show.", (2500, "about")),
+    ("Nearly 600 people attended the opening.", (600, "nearly")),
+    ("Almost 90 Kenyan and Chinese students took part.", (90, "nearly")),
+    ("Over 250 delegates gathered in Astana.", (250, "more_than")),
+    ("More than 45 journalists covered the talks.", (45, "more_than")),
+    ("Up to 300 athletes will compete in the relay.", (300, "up_to")),
+    ("As many as 1,200 volunteers helped at the games.", (1200, "up_to")),
+    ("Roughly 75 scholars presented papers.", (75, "about")),
+    ("The gala was attended by 3.400 guests.", (3400, "exact")),
+    ("There were 300+ participants at the camp.", (300, "more_than")),
+    # word numbers, delegations and teams
+    ("Twelve entrepreneurs from Ghana visited the park.", (12, "exact")),
+    ("Two hundred children sang at the ceremony.", (200, "exact")),
+    ("A dozen artists painted a joint mural.", (12, "about")),
+    ("A five-member delegation of the youth league visited Hanoi.", (5, "exact")),
+    ("The 18-member medical team flew to Dakar.", (18, "exact")),
+    ("A delegation of 14 travelled to Lima for talks.", (14, "exact")),
+    ("It received a delegation of about 20 from Nepal.", (20, "about")),
+    # the headline is the count that took part
+    ("Eight volunteers landed in Fiji; the scheme has sent over 900 volunteers to 30 countries so far.", (8, "exact")),
+    ("More than 50 envoys from over 60 countries joined the reception.", (50, "more_than")),
+    ("Over 200 guests attended, including 41 guests from abroad.", (200, "more_than")),
+    ("Some 60 interns were chosen from 900 applicants and went to Geneva.", (60, "about")),
+    ("The fund will send 7 nurses to Chad; in 2016 it sent a 10-member team.", (7, "exact")),
+    ("The centre will serve 2,000 pupils. Around 150 people attended the launch.", (150, "about")),
+    # not people, or not a head-count at all
+    ("Delegates from 32 countries signed the accord.", None),
+    ("The alliance now has 250 member organizations in 40 countries.", None),
+    ("The 31st session of the council opened.", None),
+    ("About 20% of them were women.", None),
+    ("The fund raised 5,000 dollars for 12 schools.", None),
+    ("The 2019 volunteers programme was launched.", None),
+    ("Dozens of students came.", None),
+    ("It donated 800 bags to two villages.", None),
+    ("The plan covers 16+1 cooperation and ICD-11 coding.", None),
+    ("Some 1,200 person-times of volunteers served.", None),
+    ("So far, more than 400 students have benefited from the scheme.", None),
+    ("18-year-old students may apply.", None),
+    ("A total of 48 national associations joined 76 bodies.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADCOUNT_CASES)
+def test_find_headcount(text, expected):
+    found = find_headcount(text)
+    assert (found and (found.value, found.qualifier)) == expected
+
+
+def test_headcount_span_covers_qualifier_number_and_noun():
+    text = "On June 3, more than 150 people took part."
+    found = find_headcount(text)
+    assert text[found.char_start : found.char_end] == "more than 150 people"
+
+
+# (cell, expected value)
+COUNT_CELLS = [
+    ("1,200", 1200),
+    ("1.200", 1200),
+    ("1 200", 1200),
+    ("12", 12),
+    (" 45 ", 45),
+    (12, 12),
+    (12.0, 12),
+    ("12.0", 12),
+    (np.int64(7), 7),
+    ("about 300", 300),
+    ("300+", 300),
+    (">300", 300),
+    ("200-300", 200),
+    ("up to 500", 500),
+    ("more than 1,000 people", 1000),
+    ("three hundred", 300),
+    ("0", 0),
+    ("N/A", None),
+    ("-", None),
+    ("", None),
+    ("-99", None),
+    (None, None),
+    (float("nan"), None),
+    (pd.NA, None),
+    ("dozens", None),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), COUNT_CELLS)
+def test_parse_count_cell(cell, expected):
+    assert parse_count_cell(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("-5", "negative head-count"),
+        (-5, "negative head-count"),
+        ("20000000", "implausible head-count"),
+        (MAX_HEADCOUNT + 1, "implausible head-count"),
+        ("1.5", "not a whole number"),
+        (12.5, "not a whole number"),
+        ("1.234,5", "not a whole number"),
+        ("lots of people", "not a head-count"),
+        (True, "not a head-count"),
+    ],
+)
+def test_parse_count_cell_rejects_with_reason(cell, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_count_cell(cell)
+
+
+def test_parse_count_series():
+    s = pd.Series(["300+", "12", None, "-5", "about 40", 12], index=list("abcdef"))
+    values, qualifier, error = parse_count_series(s)
+    assert str(values.dtype) == "Int64" and list(values.index) == list("abcdef")
+    assert values.tolist() == [300, 12, pd.NA, pd.NA, 40, 12]
+    assert qualifier.tolist() == ["more_than", "exact", pd.NA, pd.NA, "about", "exact"]
+    assert error["d"] == "negative head-count: -5" and error.drop("d").isna().all()
+
+
+def test_parse_count_series_million_rows_is_fast():
+    rng = np.random.default_rng(2)
+    pool = np.array(["1,200", "about 300", "N/A", "x", None, *map(str, range(3000))], dtype=object)
+    s = pd.Series(pool[rng.integers(0, len(pool), 1_000_000)])
+    t0 = time.perf_counter()
+    values, _, error = parse_count_series(s)
+    assert time.perf_counter() - t0 < 10
+    assert values.notna().sum() > 990_000 and (error == "not a head-count: x").sum() > 0
+
+
+# ----------------------------------------------------------------------------- properties
+
+_WORDS = st.sampled_from(
+    [
+        *("more", "than", "over", "about", "nearly", "some", "up", "to", "a", "dozen", "three-member", "13-member"),
+        *("people", "volunteers", "delegation", "of", "countries", "attended", "including", "so", "far", "2018"),
+        *("1,345", "3.400", "120", "9", "0", "99999999", "twenty-five", "two", "hundred", "million", "5", "%", "+"),
+        *(".", ",", "\n", "16+1", "142th", "İ", "Ⅻ", "²"),
+    ]
+)
+_TEXTS = st.one_of(st.text(max_size=200), st.lists(_WORDS, max_size=40).map(" ".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_find_headcount_never_raises_and_offsets_hold(text):
+    found = find_headcount(text)
+    if found is not None:
+        assert isinstance(found, HeadCount)
+        assert 0 <= found.char_start < found.char_end <= len(text)
+        assert 0 < found.value <= MAX_HEADCOUNT
+        assert found.qualifier in ("exact", "more_than", "nearly", "about", "up_to")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_parse_count_cell_raises_only_value_error(value):
+    try:
+        result = parse_count_cell(value)
+    except ValueError:
+        return
+    assert result is None or 0 <= result <= MAX_HEADCOUNT
+
+
+# ----------------------------------------------------------------------------- dev gold (optional)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not (SHARED / "eval" / "gold_dev_002.tsv").exists(), reason="../shared is not beside the project")
+def test_headcount_against_dev_gold():
+    text = next((SHARED / "seeds").glob("002_*.txt")).read_bytes().decode("utf-8")
+    with open(SHARED / "eval" / "gold_dev_002.tsv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["participants"].strip()]
+    hits = 0
+    for row in rows:
+        found = find_headcount(text[int(row["char_start"]) : int(row["char_end"])])
+        hits += found is not None and found.value == int(row["participants"])
+    assert rows and hits / len(rows) >= 0.9
