@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from etl.schema import ORGANIZATION_COLUMNS as ORG_COLUMNS
 from etl.schema import vocabularies
 from etl.sources import profiles
 from etl.sources.base import Options
-from etl.sources.profiles import ORG_COLUMNS, extract_organizations, looks_like_profile, org_id
+from etl.sources.profiles import extract_organizations, looks_like_profile, org_id
 
 DATA = Path(__file__).parent / "data" / "profiles"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # ../shared beside the project

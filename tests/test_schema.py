@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from etl.schema import EVENT_COLUMNS, REJECT_COLUMNS, arrow_schema, codebook, conform, describe, empty_events
+from etl.schema import EVENT_COLUMNS, ORGANIZATION_COLUMNS, REJECT_COLUMNS, arrow_schema, codebook, conform, describe, empty_events
 from etl.validate import validate
 
 REQUIRED = [
@@ -18,7 +18,7 @@ def test_issue_columns_exist(name):
     assert name in [c.name for c in EVENT_COLUMNS]
 
 
-@pytest.mark.parametrize("column", EVENT_COLUMNS + REJECT_COLUMNS, ids=lambda c: c.name)
+@pytest.mark.parametrize("column", EVENT_COLUMNS + REJECT_COLUMNS + ORGANIZATION_COLUMNS, ids=lambda c: c.name)
 def test_every_column_is_described(column):
     assert len(column.description) >= 15
     assert column.dtype in {"string", "date", "Int64", "float64", "list"}

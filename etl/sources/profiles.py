@@ -31,24 +31,9 @@ import pandas as pd
 from etl.normalize import countries
 from etl.normalize.orgs import AliasTable, OrgMention, clean_name, find_organizations, normalize_key
 from etl.normalize.orgs import default_table as default_alias_table
-from etl.schema import Column, codebook, conform, empty_events
+from etl.schema import ORGANIZATION_COLUMNS as ORG_COLUMNS
+from etl.schema import codebook, conform, empty_events
 from etl.sources.base import Options, Result, reject_rows
-
-ORG_COLUMNS: tuple[Column, ...] = (
-    Column("org_id", "string", "Stable hash of the organization's canonical name.", False),
-    Column("name", "string", "Canonical name: the full English name, or 'Unnamed ...' for a page that never names its own organization.", False),
-    Column("acronym", "string", "Acronym, from the page ('... (CPAFFC)') or the alias table."),
-    Column("aliases", "list", "Other names and spellings the page uses for it.", False),
-    Column("country_iso3", "string", "Where it is based, as ISO3: from its name, a 'based in' phrase or, for an unnamed page, the countries it pairs."),
-    Column("founded_year", "Int64", "Year founded or established, when stated."),
-    Column("sectors", "list", "Fields of work stated on the page, as codebook sector codes, strongest first.", False, "sectors"),
-    Column("partners", "list", "Canonical names of organizations the page says it works with.", False),
-    Column("description", "string", "A short description written by the extractor, never copied from the page."),
-    Column("role", "string", "'subject' for the page's own organization, 'partner' or 'mentioned' for others.", False),
-    Column("source", "string", "File the profile came from.", False),
-    Column("source_start", "Int64", "Character offset where the row's evidence starts in the decoded source.", False),
-    Column("source_end", "Int64", "Character offset where it ends (exclusive).", False),
-)
 
 SHORT_PAGE_SENTENCES = 12
 
