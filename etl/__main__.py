@@ -63,7 +63,7 @@ def _load_mapping(path: str) -> dict[str, str]:
 
 def run_build(args) -> int:
     result = build(args.inputs, _options(args), args.format, args.engine, args.scheduler, progress=not args.quiet)
-    usable = [f for f in result.files if not f.error]
+    usable = [f for f in result.files if not f.error or f.duplicate]
     if not result.files:
         print("error: no input files found", file=sys.stderr)
         return 2
@@ -76,10 +76,10 @@ def run_build(args) -> int:
 
 def _summary(result, manifest: dict, out: str) -> None:
     err = sys.stderr
-    for f in result.unusable:
-        print(f"error: {f.error}", file=err)
     for f in result.files:
-        if f.rows_read is not None:
+        if f.error:
+            print(f"{'skipped' if f.duplicate else 'error'}: {f.error}", file=err)
+        elif f.rows_read is not None:
             print(f"{f.path}: read {f.rows_read} rows = {f.events} accepted + {f.rejects} rejected", file=err)
     reasons = Counter(result.rejects["reason"].astype(str)).most_common(5)
     top = ", ".join(f"{r} ({n})" for r, n in reasons) or "none"

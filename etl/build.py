@@ -42,6 +42,7 @@ class FileReport:
     rejects: int = 0
     rows_read: int | None = None
     error: str | None = None
+    duplicate: bool = False  # a copy of an earlier input: skipped, not unusable
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Build:
 
     @property
     def unusable(self) -> list[FileReport]:
-        return [f for f in self.files if f.error]
+        return [f for f in self.files if f.error and not f.duplicate]
 
 
 def discover(inputs: list[str | Path]) -> list[Path]:
@@ -106,7 +107,14 @@ def process_file(path: str, fmt: str, options: Options) -> tuple[Result | None, 
         return None, FileReport(path, None, error=str(exc))
     events = _identify(result.events, p, name)
     result = Result(events, result.rejects, result.rows_read, result.organizations, result.aggregates)
-    return result, FileReport(path, name, len(events), len(result.rejects), result.rows_read)
+    return result, FileReport(path, name, _accepted(result), len(result.rejects), result.rows_read)
+
+
+def _accepted(result: Result) -> int:
+    """Rows kept: events, plus the rows that went to a side table (links, country-year counts)."""
+    side = result.aggregates
+    kept = side["source_row"].nunique() if side is not None and "source_row" in side else 0
+    return len(result.events) + kept
 
 
 def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
@@ -135,14 +143,36 @@ def _file_digest(path: Path) -> str:
 def build(inputs: list[str | Path], options: Options = Options(), fmt: str = "auto", engine: str = "local",
           scheduler: str | None = None, progress: bool = True) -> Build:
     """Build the event table from every input; see the module docstring."""
-    paths = [str(p) for p in discover(inputs)]
+    paths, copies = _distinct_contents(discover(inputs))
     if engine == "dask":
         from etl.engine import run_dask
 
         outcomes = run_dask(paths, fmt, options, scheduler)
     else:
         outcomes = _run_local(paths, fmt, options, progress)
-    return _combine(outcomes)
+    return _combine(outcomes + copies)
+
+
+def _distinct_contents(paths: list[Path]) -> tuple[list[str], list]:
+    """Files to read, and a report for each later file whose bytes repeat an earlier one.
+
+    Event ids are keyed by content, so a second copy would only repeat every event.
+    """
+    first_of: dict[str, str] = {}
+    keep, copies = [], []
+    for path in paths:
+        try:
+            digest = _file_digest(path)
+        except OSError:
+            keep.append(str(path))  # the adapter will report why it cannot be read
+            continue
+        if digest in first_of:
+            copies.append((None, FileReport(str(path), None, error=f"{path}: same content as {first_of[digest]}",
+                                            duplicate=True)))
+        else:
+            first_of[digest] = str(path)
+            keep.append(str(path))
+    return keep, copies
 
 
 def _run_local(paths: list[str], fmt: str, options: Options, progress: bool):
@@ -156,9 +186,13 @@ def _run_local(paths: list[str], fmt: str, options: Options, progress: bool):
 def _combine(outcomes) -> Build:
     results = [r for r, _ in outcomes if r is not None]
     reports = [rep for _, rep in outcomes]
-    file_rejects = reject_rows([(f.path, "file", "unusable file", f.error) for f in reports if f.error])
+    file_rejects = reject_rows([(f.path, "file", "duplicate file" if f.duplicate else "unusable file", f.error)
+                                for f in reports if f.error])
     events = _concat([r.events for r in results], empty_events())
+    # Safety net: rows sharing an event_id (identical bytes under two paths) become one row listing both.
+    events, identical = dedupe.merge_identical(events)
     events, merged = dedupe.merge_duplicates(events)
+    merged += identical
     events = events.sort_values(["source", "source_start", "source_end", "event_id"], kind="stable")
     events = validate(conform(events))
     rejects = _concat([file_rejects] + [r.rejects for r in results], empty_rejects())

@@ -16,8 +16,15 @@ import pandas as pd
 TITLE_SIMILARITY = 0.5  # Jaccard overlap of title words
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def _words(title: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z0-9]+", str(title).lower()) if len(w) > 2)
+    words = set()
+    for w in re.findall(r"\w+", str(title).lower()):
+        # CJK titles have no spaces: their characters are the words.
+        words.update(_CJK.findall(w) if _CJK.search(w) else [w] if len(w) > 2 else [])
+    return frozenset(words)
 
 
 def similar(a: str, b: str) -> bool:
@@ -30,6 +37,25 @@ def _same(a, b) -> bool:
         return False
     ca, cb = set(a["countries"]), set(b["countries"])
     return (ca & cb or not (ca or cb)) and similar(a["title"], b["title"])
+
+
+def merge_identical(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Rows sharing an ``event_id`` come from identical bytes (two copies of one file): keep the first.
+
+    ``event_id`` hashes the file's content and the span, so the copies give the same ids, and
+    the table must hold each id once (validation checks it).  ``sources`` lists every copy.
+    """
+    if events.empty:
+        return events, 0
+    dup = events["event_id"].duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return events, 0
+    union: dict[str, list[str]] = {}
+    for eid, sources in zip(events["event_id"][dup], events["sources"][dup], strict=True):
+        union[eid] = list(dict.fromkeys([*union.get(eid, []), *sources]))
+    out = events.drop_duplicates("event_id", keep="first").copy()
+    out["sources"] = [union.get(eid, sources) for eid, sources in zip(out["event_id"], out["sources"], strict=True)]
+    return out, len(events) - len(out)
 
 
 def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:

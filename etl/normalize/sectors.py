@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 
 from etl.schema import codebook
 
@@ -35,24 +36,139 @@ class Classification:
 
 
 @cache
-def _sector_patterns() -> dict[str, re.Pattern]:
-    return {code: _alternation(spec["keywords"]) for code, spec in codebook()["sectors"].items()}
-
-
-@cache
 def _type_pattern(strength: str) -> re.Pattern:
     """One alternation over every type's keywords, named groups by type, longest first."""
+    return re.compile(rf"\b(?:{_type_body(strength)})\b", re.IGNORECASE)
+
+
+def _type_body(strength: str) -> str:
     pairs = []
     for code, spec in codebook()["event_types"].items():
         pairs += [(code, kw) for kw in spec.get(strength, [])]
     pairs.sort(key=lambda p: -len(p[1]))
-    body = "|".join(f"(?P<{code}_{i}>{kw})" for i, (code, kw) in enumerate(pairs))
-    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
+    return "|".join(f"(?P<{code}_{i}>{kw})" for i, (code, kw) in enumerate(pairs))
 
 
-def _alternation(keywords: list[str]) -> re.Pattern:
-    ordered = sorted(keywords, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(ordered) + r")\b", re.IGNORECASE)
+# --- the fast path ----------------------------------------------------------
+#
+# Case-insensitive alternations are slow in Python's re, and a pattern that opens with \b is tried at
+# every position.  The fast path finds the same matches: it matches lower-cased text case-sensitively
+# (keywords are lower-case; a pattern with one that is not keeps re.IGNORECASE), and tries patterns
+# only at word starts where one of their keywords' literal beginnings stands.
+
+# Besides str.lower, the pairs re.IGNORECASE equates for ASCII letters ("İ".lower() is two characters).
+_CASE_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+# A keyword opening with a choice of plain words: "(was|were|been) established".
+_LEADING_CHOICE = re.compile(r"\((?:\?:)?([a-z0-9]+(?:\|[a-z0-9]+)+)\)(?![?*{])")
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased for the fast path, with its length (and so every offset) kept."""
+    low = text.lower()
+    if len(low) == len(text) and "ı" not in low and "ſ" not in low:
+        return low  # the common case: translating every character costs more than the lower-casing
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text.translate(_CASE_FOLD))
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """Patterns (keyword alternations without the leading \b) and where in folded text to try them."""
+
+    patterns: tuple[re.Pattern, ...]
+    starts: re.Pattern  # a literal beginning of some keyword at a word start, longest first
+    tried: dict[str, tuple[int, ...]]  # such a beginning -> the patterns that may match there
+
+
+def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _Scan:
+    """A scan over one pattern per keyword list (``bodies``: the alternations, when not the plain ones)."""
+    patterns, owners = [], {}
+    for i, keywords in enumerate(keyword_lists):
+        body = bodies[i] if bodies else "|".join(sorted(keywords, key=len, reverse=True))
+        flags = 0 if all(kw == kw.lower() for kw in keywords) else re.IGNORECASE  # \W, \S... are upper-case too
+        patterns.append(re.compile(rf"(?:{body})\b", flags))
+        for kw in keywords:
+            for start in _literal_starts(kw):
+                owners.setdefault(start, set()).add(i)
+    if "" in owners:  # some keyword has no literal beginning: try everything at every word boundary
+        return _Scan(tuple(patterns), re.compile(r"\b"), {"": tuple(range(len(patterns)))})
+    tried = {}
+    for start in owners:
+        # Where a long beginning stands, so does every beginning that is a prefix of it.
+        shorter = [owners[start[:k]] for k in range(1, len(start) + 1) if start[:k] in owners]
+        tried[start] = tuple(sorted(set().union(*shorter)))
+    return _Scan(tuple(patterns), _starts_pattern(owners), tried)
+
+
+def _starts_pattern(beginnings) -> re.Pattern:
+    # One branch per first letter with the look-behind after it, so that the engine skips to those letters;
+    # longest first, so that a match is the longest beginning that stands there.
+    branches = []
+    for first, group in groupby(sorted(beginnings), key=lambda b: b[0]):
+        rests = sorted((re.escape(b[1:]) for b in group), key=len, reverse=True)
+        branches.append(f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(rests)})")
+    return re.compile("|".join(branches), re.DOTALL)
+
+
+def _literal_starts(keyword: str) -> set[str]:
+    """Beginnings (letters and digits) one of which every match of ``keyword`` has; {""} when unknown."""
+    if _top_level_bar(keyword):
+        return {""}  # its branches begin differently
+    choice = _LEADING_CHOICE.match(keyword)
+    if choice:
+        return set(choice.group(1).split("|"))
+    out = ""
+    for i, ch in enumerate(keyword):
+        if not (ch.isascii() and ch.isalnum()) or keyword[i + 1 : i + 2] in ("?", "*", "{"):
+            break
+        out += ch
+    return {out.lower()}
+
+
+def _top_level_bar(keyword: str) -> bool:
+    """Whether ``keyword`` may be an alternation outside any group ("a|b"), erring towards yes."""
+    if "|" not in keyword:
+        return False
+    if "\\" in keyword or "[" in keyword:
+        return True  # escaped or bracketed characters: do not guess
+    while (inner := re.sub(r"\([^()]*\)", "", keyword)) != keyword:
+        keyword = inner
+    return "|" in keyword
+
+
+@cache
+def _sector_scan() -> tuple[tuple[str, ...], _Scan]:
+    specs = codebook()["sectors"]
+    return tuple(specs), _scan([spec["keywords"] for spec in specs.values()])
+
+
+@cache
+def _type_scan(strength: str) -> _Scan:
+    keywords = [kw for spec in codebook()["event_types"].values() for kw in spec.get(strength, [])]
+    return _scan([keywords], [_type_body(strength)])
+
+
+def find_type_cue(low: str, strength: str = "keywords") -> re.Match | None:
+    """``_type_pattern(strength).search`` for folded text (see :func:`fold`): the first event-type cue."""
+    scan = _type_scan(strength)
+    pattern = scan.patterns[0]
+    for m in scan.starts.finditer(low):
+        if hit := pattern.match(low, m.start()):
+            return hit
+    return None
+
+
+def _sector_matches(low: str) -> dict[int, list[int]]:
+    """Sector index -> where its matches start in folded text: what ``finditer`` of its pattern gives."""
+    scan = _sector_scan()[1]
+    found: dict[int, list[int]] = {}
+    free_from = [0] * len(scan.patterns)  # matches of one sector do not overlap
+    for m in scan.starts.finditer(low):
+        pos = m.start()
+        for i in scan.tried[m.group()]:
+            if pos >= free_from[i] and (hit := scan.patterns[i].match(low, pos)):
+                found.setdefault(i, []).append(pos)
+                free_from[i] = hit.end()
+    return found
 
 
 def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, int]] = ()) -> Classification:
@@ -70,9 +186,10 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     'conference'
     """
     lead_end = len(text) if lead_end is None else lead_end
-    scores = _sector_scores(text, lead_end, org_spans)
+    low = fold(text)
+    scores = _sector_scores(text, lead_end, org_spans, low)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-    event_type, type_strength = _event_type(text, lead_end)
+    event_type, type_strength = _event_type(text, lead_end, low)
     if not ranked:
         return Classification("civil_society", ("civil_society",), event_type, 0.2)
     top = ranked[0][1][0]
@@ -81,24 +198,26 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     return Classification(ranked[0][0], sectors, event_type, round(confidence, 3))
 
 
-def _sector_scores(text: str, lead_end: int, org_spans) -> dict[str, tuple[float, int]]:
-    scores: dict[str, tuple[float, int]] = {}
-    for code, pattern in _sector_patterns().items():
+def _sector_scores(text: str, lead_end: int, org_spans, low: str | None = None) -> dict[str, tuple[float, int]]:
+    """Sector -> (score, first match); ``low`` is ``fold(text)`` when the caller has it."""
+    codes, scores = _sector_scan()[0], {}
+    found = _sector_matches(fold(text) if low is None else low)
+    for i in sorted(found):  # codebook order, as ties are broken by the first match, then by this order
         total, first = 0.0, len(text)
-        for m in pattern.finditer(text):
-            weight = LEAD_WEIGHT if m.start() < lead_end else 1.0
-            if any(s <= m.start() < e for s, e in org_spans):
+        for start in found[i]:
+            weight = LEAD_WEIGHT if start < lead_end else 1.0
+            if any(s <= start < e for s, e in org_spans):
                 weight *= ORG_WEIGHT
             total += weight
-            first = min(first, m.start())
-        if total:
-            scores[code] = (total, first)
+            first = min(first, start)
+        scores[codes[i]] = (total, first)
     return scores
 
 
-def _event_type(text: str, lead_end: int) -> tuple[str, str]:
-    for strength, scope in (("keywords", text[:lead_end]), ("keywords", text), ("weak_keywords", text)):
-        m = _type_pattern(strength).search(scope)
+def _event_type(text: str, lead_end: int, low: str | None = None) -> tuple[str, str]:
+    low = fold(text) if low is None else low
+    for strength, scope in (("keywords", low[:lead_end]), ("keywords", low), ("weak_keywords", low)):
+        m = find_type_cue(scope, strength)
         if m:
             return m.lastgroup.rsplit("_", 1)[0], strength
     return "other", "none"

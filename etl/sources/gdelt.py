@@ -20,6 +20,20 @@ Decisions
 * ``host_city`` is set only when ActionGeo_Type says the place is a city (3
   or 4); for country- or state-level geography the first part of the name is
   not a city.
+* Other rejects: ``wrong column count`` (not 57, 58 or 61 fields),
+  ``missing CAMEO code`` / ``invalid CAMEO code``, ``unparseable date`` and
+  ``date out of range`` (SQLDATE before 1900 or over a year ahead).  Row
+  numbers count data lines from 1 (a header line, if a tool added one, and
+  blank lines are not rows).
+* Event rows: start = end = SQLDATE at day precision; ``countries`` = both
+  actors' ISO3 and the ActionGeo country, home excluded; ``event_type`` and
+  ``sector`` from the CAMEO code (:data:`_CAMEO`), further ``sectors`` from
+  actor type codes (EDU -> education...); ``organizations`` are actors with a
+  known-group code or an NGO/IGO/MNC type; confidence 0.6, method
+  ``gdelt:cameo``; ``home_iso3`` is ``Options.home``.
+
+:func:`coverage` and :func:`unresolved` report how well the code tables cover
+a file's country fields.
 """
 
 from __future__ import annotations
@@ -30,6 +44,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.errors import InputError
 from etl.io import decode, read_bytes
@@ -196,33 +212,47 @@ def read(path: Path, options: Options) -> Result:
 
 
 def _data_lines(path: Path) -> pd.DataFrame:
+    """Non-blank lines as Arrow-backed strings with their 1-based row numbers and field counts."""
     text = decode(read_bytes(path), path)
-    lines = pd.Series(text.split("\n"), dtype=object)
-    row = pd.Series(np.arange(1, len(lines) + 1))
-    if len(lines) and lines.iloc[0].upper().startswith("GLOBALEVENTID\t"):
+    # Split in Arrow: a Python list of a million line strings costs more than the rest of the read.
+    lines = pc.list_flatten(pc.split_pattern(pa.array([text], pa.large_string()), "\n"))
+    if len(lines) and lines[0].as_py().upper().startswith("GLOBALEVENTID\t"):
         # A header line is not data: number the data rows from the line after it.
-        lines, row = lines.iloc[1:], row.iloc[:-1]
-    keep = lines.str.strip() != ""
-    lines = lines[keep.to_numpy()].reset_index(drop=True)
-    row = row[keep.to_numpy()].reset_index(drop=True)
-    return pd.DataFrame({"text": lines, "row": row, "width": lines.str.count("\t") + 1})
+        lines = lines.slice(1)
+    rows = np.arange(1, len(lines) + 1)
+    keep = pc.not_equal(pc.utf8_trim_whitespace(lines), "")
+    lines = lines.filter(keep)
+    rows = rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+    width = pc.add(pc.count_substring(lines, "\t"), 1)
+    return pd.DataFrame({"text": lines.to_pandas(), "row": rows,
+                         "width": np.asarray(width.to_numpy(zero_copy_only=False), dtype=np.int64)})
 
 
 def _split(lines: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the known widths -> one frame with every 61-column name ('' where a layout lacks it)."""
+    """Rows of the known widths -> one frame with every 61-column name ('' where a layout lacks it).
+
+    Split with Arrow kernels: GDELT files run to hundreds of thousands of rows.
+    """
+    columns = [*LAYOUTS[61], "_row"]
+    parts = pc.split_pattern(pa.array(lines["text"], pa.large_string()), "\t")
     frames = []
     for width, layout in LAYOUTS.items():
-        rows = lines[lines["width"] == width]
-        if rows.empty:
+        mask = (lines["width"] == width).to_numpy()
+        if not mask.any():
             continue
-        fields = rows["text"].str.split("\t", expand=True, regex=False)
-        fields.columns = layout
-        fields["_row"] = rows["row"].to_numpy()
-        frames.append(fields)
+        sub = parts.filter(pa.array(mask))
+        data = {name: pc.list_element(sub, i) for i, name in enumerate(layout)}
+        frame = pa.table(data).to_pandas()
+        frame["_row"] = lines["row"].to_numpy()[mask]
+        frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=[*LAYOUTS[61], "_row"])
-    table = pd.concat(frames, ignore_index=True).reindex(columns=[*LAYOUTS[61], "_row"], fill_value="")
-    return table.fillna("").sort_values("_row", kind="stable").reset_index(drop=True)
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+    table = pd.concat(frames, ignore_index=True).fillna("")  # a layout's absent columns are empty
+    for name in columns:
+        if name not in table:
+            table[name] = ""
+    table = table[columns]
+    return table.sort_values("_row", kind="stable").reset_index(drop=True)
 
 
 def _width_rejects(lines: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -256,31 +286,31 @@ def _events(table: pd.DataFrame, start: pd.Series, options: Options, source: str
     if table.empty:
         return pd.DataFrame()
     home = (options.home or "").upper()
-    kinds = [_cameo(c) for c in table["EventCode"]]
-    a1, a2 = _actor_countries(table, "Actor1"), _actor_countries(table, "Actor2")
-    host = table["ActionGeo_CountryCode"].str.strip().str.upper().map(fips_iso3()).astype(object)
-    host = host.where(host.notna(), None)
+    kinds = _per_combo(table, ["EventCode"], _cameo)
+    host = _per_combo(table, ["ActionGeo_CountryCode"], lambda c: fips_iso3().get(c.upper()))
     lat, lon = _coords(table)
-    day = start.dt.normalize()
-    sector = [k[1] for k in kinds]
+    day = start.dt.normalize().to_numpy()
+    names = {a: _names(table, a) for a in ("Actor1", "Actor2")}
     return pd.DataFrame({
-        "title": _titles(table, [k[2] for k in kinds]),
-        "start_date": day.to_numpy(),
-        "end_date": day.to_numpy(),
+        "title": _titles(table, names, [k[2] for k in kinds]),
+        "start_date": day,
+        "end_date": day,
         "date_precision": "day",
         "event_type": [k[0] for k in kinds],
-        "sector": sector,
-        "sectors": _sectors(table, sector),
-        "host_iso3": host.to_numpy(),
+        "sector": [k[1] for k in kinds],
+        "sectors": _per_combo(table, ["EventCode", *_TYPE_FIELDS], _sectors),
+        "host_iso3": host,
         "host_city": _host_city(table).to_numpy(),
         "lat": lat,
         "lon": lon,
         "home_iso3": home,
-        "countries": _countries(a1[0], a2[0], host, home),
-        "groups": _groups(table, a1[1], a2[1]),
+        "countries": _per_combo(table, [*ACTOR_COUNTRY_FIELDS, "ActionGeo_CountryCode"],
+                                lambda a1, a2, geo: _countries(a1, a2, geo, home)),
+        "groups": _per_combo(table, [*ACTOR_COUNTRY_FIELDS, "Actor1KnownGroupCode", "Actor2KnownGroupCode",
+                                     "Actor1Name", "Actor2Name"], _groups),
         "participants": pd.array([pd.NA] * len(table), dtype="Int64"),
         "participants_qualifier": None,
-        "organizations": _organizations(table),
+        "organizations": _organizations(table, names),
         "source": source,
         "source_start": table["_row"].to_numpy(),
         "source_end": table["_row"].to_numpy(),
@@ -289,6 +319,26 @@ def _events(table: pd.DataFrame, start: pd.Series, options: Options, source: str
         "confidence": CONFIDENCE,
         "method": METHOD,
     }).reset_index(drop=True)
+
+
+_TYPE_FIELDS = tuple(f"{a}Type{i}Code" for a in ("Actor1", "Actor2") for i in (1, 2, 3))
+
+
+def _per_combo(table: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
+    """``fn(*cells)`` once per distinct combination of the columns, spread back to the rows.
+
+    GDELT repeats a small set of codes across many rows: this keeps Python work off the per-row path.
+    The combination is keyed by joining the cells with a control character GDELT never contains.
+    """
+    cells = [pa.array(table[c], pa.large_string()) for c in columns]
+    key = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, pa.scalar(_SEP, pa.large_string()))
+    encoded = pc.dictionary_encode(key)
+    values = np.empty(len(encoded.dictionary), dtype=object)
+    values[:] = [fn(*u.split(_SEP)) for u in encoded.dictionary.to_pylist()]
+    return values[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+_SEP = "\x1f"
 
 
 @cache
@@ -300,28 +350,18 @@ def _cameo(code: str) -> tuple[str, str, str]:
     return _FALLBACK
 
 
-def _actor_countries(table: pd.DataFrame, actor: str) -> tuple[list, list]:
-    """(ISO3 or None, group or None) for one actor column."""
+def _countries(actor1: str, actor2: str, geo: str, home: str) -> list[str]:
     codes = cameo_countries()
-    pairs = [codes.get(c.strip().upper(), (None, None)) for c in table[f"{actor}CountryCode"]]
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+    found = [codes.get(actor1.upper(), (None,))[0], codes.get(actor2.upper(), (None,))[0], fips_iso3().get(geo.upper())]
+    return list(dict.fromkeys(c for c in found if c and c != home))
 
 
-def _countries(a1: list, a2: list, host: pd.Series, home: str) -> list[list[str]]:
-    out = []
-    for codes in zip(a1, a2, host.to_numpy(), strict=True):
-        out.append(list(dict.fromkeys(c for c in codes if isinstance(c, str) and c and c != home)))
-    return out
-
-
-def _groups(table: pd.DataFrame, g1: list, g2: list) -> list[list[str]]:
-    known = [table[f"{a}KnownGroupCode"].str.upper().map(_KNOWN_GROUPS) for a in ("Actor1", "Actor2")]
-    names = [table[f"{a}Name"].map(_name_groups) for a in ("Actor1", "Actor2")]
-    out = []
-    for row in zip(g1, g2, known[0], known[1], names[0], names[1], strict=True):
-        found = [g for g in row[:4] if isinstance(g, str)] + row[4] + row[5]
-        out.append([g for g in GROUP_NAMES if g in found])
-    return out
+def _groups(country1: str, country2: str, known1: str, known2: str, name1: str, name2: str) -> list[str]:
+    codes = cameo_countries()
+    found = {codes.get(c.upper(), (None, None))[1] for c in (country1, country2)}
+    found |= {_KNOWN_GROUPS.get(k.upper()) for k in (known1, known2)}
+    found |= set(_name_groups(name1)) | set(_name_groups(name2))
+    return [g for g in GROUP_NAMES if g in found]
 
 
 @cache
@@ -330,23 +370,19 @@ def _name_groups(name: str) -> list[str]:
     return find_groups(name) + find_groups(name.title()) if name else []
 
 
-def _sectors(table: pd.DataFrame, primary: list[str]) -> list[list[str]]:
-    extra = [table[f"{a}Type{i}Code"].str.upper().map(_TYPE_SECTORS) for a in ("Actor1", "Actor2") for i in (1, 2, 3)]
-    out = []
-    for first, *rest in zip(primary, *extra, strict=True):
-        out.append(list(dict.fromkeys([first] + [s for s in rest if isinstance(s, str)])))
-    return out
+def _sectors(code: str, *type_codes: str) -> list[str]:
+    extra = [_TYPE_SECTORS.get(t.upper()) for t in type_codes]
+    return list(dict.fromkeys([_cameo(code)[1]] + [s for s in extra if s]))
 
 
-def _organizations(table: pd.DataFrame) -> list[list[str]]:
-    cols = []
-    for a in ("Actor1", "Actor2"):
-        cols.append(_names(table, a).where(_is_org(table, a), ""))
-    return [list(dict.fromkeys(n for n in pair if n)) for pair in zip(*cols, strict=True)]
+def _organizations(table: pd.DataFrame, names: dict[str, pd.Series]) -> np.ndarray:
+    orgs = {a: names[a].where(_is_org(table, a), "") for a in ("Actor1", "Actor2")}
+    pairs = pd.DataFrame({"a": orgs["Actor1"], "b": orgs["Actor2"]})
+    return _per_combo(pairs, ["a", "b"], lambda a, b: list(dict.fromkeys(n for n in (a, b) if n)))
 
 
 def _is_org(table: pd.DataFrame, actor: str) -> pd.Series:
-    is_org = table[f"{actor}KnownGroupCode"].str.strip().ne("")
+    is_org = table[f"{actor}KnownGroupCode"].ne("")
     for i in (1, 2, 3):
         is_org |= table[f"{actor}Type{i}Code"].str.upper().isin(_ORG_TYPES)
     return is_org
@@ -354,25 +390,31 @@ def _is_org(table: pd.DataFrame, actor: str) -> pd.Series:
 
 def _names(table: pd.DataFrame, actor: str) -> pd.Series:
     """Actor names for display: GDELT stores them in capitals; organizations' short names are acronyms."""
-    raw = table[f"{actor}Name"].str.strip()
+    raw = table[f"{actor}Name"]
     acronym = _is_org(table, actor) & raw.str.len().le(5) & ~raw.str.contains(" ", regex=False)
     return raw.str.title().where(~acronym, raw)
 
 
-def _titles(table: pd.DataFrame, verbs: list[str]) -> pd.Series:
-    a1 = _names(table, "Actor1").replace("", "An unnamed actor")
-    a2 = _names(table, "Actor2").replace("", "an unnamed party")
-    where = _host_city(table).fillna(table["ActionGeo_FullName"].str.split(",").str[-1].str.strip())
-    title = a1 + " " + pd.Series(verbs, index=table.index) + " " + a2
-    located = where.fillna("").ne("")
-    title[located] = title[located] + " (" + where[located] + ")"
-    return title.to_numpy()
+def _titles(table: pd.DataFrame, names: dict[str, pd.Series], verbs: list[str]) -> np.ndarray:
+    a1 = names["Actor1"].replace("", "An unnamed actor")
+    a2 = names["Actor2"].replace("", "an unnamed party")
+    where = _host_city(table).fillna(_part(table["ActionGeo_FullName"], last=True)).fillna("")
+    title = a1 + " " + pd.Series(verbs, index=table.index, dtype="str") + " " + a2
+    title = title.where(where.eq(""), title + " (" + where + ")")
+    return title.to_numpy(dtype=object)
+
+
+def _part(names: pd.Series, last: bool = False) -> pd.Series:
+    """First (city) or last (country) comma-separated part of a GDELT place name, by Arrow regex."""
+    pattern = r"^.*,\s*" if last else r"\s*,.*$"
+    out = pc.utf8_trim_whitespace(pc.replace_substring_regex(pa.array(names, pa.large_string()), pattern, ""))
+    return pd.Series(out.to_pandas().to_numpy(), index=names.index, dtype="str")
 
 
 def _host_city(table: pd.DataFrame) -> pd.Series:
-    first = table["ActionGeo_FullName"].str.split(",").str[0].str.strip()
-    is_city = table["ActionGeo_Type"].str.strip().isin(_CITY_GEO_TYPES) & first.ne("")
-    return first.where(is_city, None)
+    first = _part(table["ActionGeo_FullName"])
+    is_city = table["ActionGeo_Type"].isin(_CITY_GEO_TYPES) & first.ne("")
+    return first.where(is_city)
 
 
 def _coords(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

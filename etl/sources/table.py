@@ -8,10 +8,14 @@ above it are skipped.  Several columns naming one field ("country" and
 "partner") are joined for countries and organizations and coalesced
 otherwise; a repeated header is renamed ``name.1`` and ignored.  Every data row
 read ends up either as an output row or as a reject, so
-``rows_read == accepted + rejected`` always holds; blank lines are not rows.
+``rows_read == accepted + rejected`` always holds; blank lines and rows of
+empty cells (",,,,") are not rows.
 ``source_start``/``source_end`` and reject locations ("row N") count data
-rows from 1, below the header row (in a workbook: below the header row of the
-sheet that was read).
+records from 1, below the header row (in a workbook: the non-empty rows below
+the header row of the sheet(s) read, numbered on across sheets that share one
+header; in JSONL: non-empty lines).  Empty
+lines are not counted; whitespace-only or bare-delimiter records keep their
+number but are skipped.
 
 A table is one of three kinds (:func:`table_kind`):
 
@@ -209,7 +213,12 @@ def load_delimited(path: Path, mapping: dict[str, str] | None = None) -> Raw:
         return Raw(pd.DataFrame(columns=names, dtype=object), np.zeros(0, dtype=np.int64))
     frame, bad = _arrow_parse(body.encode("utf-8"), len(names), delimiter, path)
     frame.columns = names
-    return _with_ragged(frame, bad, names, delimiter)
+    raw = _with_ragged(frame, bad, names, delimiter)
+    # Spreadsheet exports end in rows of bare delimiters (",,,,"): empty rows, not rows missing a date.
+    filled = raw.frame.ne("").any(axis=1).to_numpy()
+    if not filled.all():
+        raw.frame, raw.rows = raw.frame[filled].reset_index(drop=True), raw.rows[filled]
+    return raw
 
 
 def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
@@ -334,6 +343,8 @@ def _with_ragged(frame: pd.DataFrame, bad: list, names: list[str], delimiter: st
     rejects, rescued, rescued_rows = [], [], []
     for number, text in bad:
         fields = next(iter(_csv_rows(text, delimiter)), [])
+        if not any(f.strip() for f in fields):
+            continue  # a line of blanks is no row
         if len(fields) > len(names) and not any(f.strip() for f in fields[len(names):]):
             rescued.append(fields[: len(names)])
             rescued_rows.append(number)
@@ -353,6 +364,9 @@ def _with_ragged(frame: pd.DataFrame, bad: list, names: list[str], delimiter: st
 
 def load_xlsx(path: Path, mapping: dict[str, str] | None = None) -> Raw:
     """The workbook's data sheet: best-matching header, then most rows; merged cells filled; cached formula values.
+
+    Every sheet with that same header row (one sheet per year, say) is read, in workbook order, its rows
+    numbered on from the previous sheet's.
 
     Title rows above the header are skipped.  A workbook where no sheet has a
     recognisable header (only a cover sheet and an empty data sheet, say) is
@@ -377,8 +391,18 @@ def load_xlsx(path: Path, mapping: dict[str, str] | None = None) -> Raw:
         raise InputError(path, "no data sheet: no sheet has column headers such as date, country or title "
                                f"(sheets: {', '.join(seen)}); name them or map them with --mapping")
     _, title, grid, index = max(candidates, key=lambda c: c[0])
-    log.info("%s: reading sheet %r, header on sheet row %d", path, title, index + 1)
-    return _grid_to_raw(grid, index, path)
+    # Sheets under the very same header (one sheet per year, say) are parts of one table: read them all,
+    # in workbook order, rather than silently dropping every sheet but one.
+    parts = [(t, g, i) for _, t, g, i in candidates if _header_cells(g[i]) == _header_cells(grid[index])]
+    log.info("%s: reading sheet(s) %s", path, ", ".join(f"{t!r} (header on row {i + 1})" for t, _, i in parts))
+    return _grid_to_raw([(g, i) for _, g, i in parts], path)
+
+
+def _header_cells(row: list[str]) -> list[str]:
+    cells = [c.strip().lower() for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _sheet_grid(sheet) -> list[list[str]]:
@@ -408,15 +432,18 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _grid_to_raw(grid: list[list[str]], index: int, path: Path) -> Raw:
-    names = dedupe(grid[index], path)
+def _grid_to_raw(parts: list[tuple[list[list[str]], int]], path: Path) -> Raw:
+    """Data rows below the header of each (grid, header index) part, numbered on across the parts."""
+    first, index = parts[0]
+    names = dedupe(first[index], path)
     width = len(names)
     rows, numbers = [], []
-    for row in grid[index + 1:]:
-        if not any(c.strip() for c in row):
-            continue
-        numbers.append(len(numbers) + 1)
-        rows.append((row + [""] * width)[:width])
+    for grid, index in parts:
+        for row in grid[index + 1:]:
+            if not any(c.strip() for c in row):
+                continue
+            numbers.append(len(numbers) + 1)
+            rows.append((row + [""] * width)[:width])
     return Raw(pd.DataFrame(rows, columns=names, dtype=object), np.array(numbers, dtype=np.int64))
 
 

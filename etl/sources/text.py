@@ -31,7 +31,7 @@ from etl.normalize.dates import DateSpan, find_dates, leading_date, publication_
 from etl.normalize.groups import find_groups
 from etl.normalize.orgs import find_organizations
 from etl.normalize.participants import find_headcount
-from etl.normalize.sectors import classify
+from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.sources.base import Options, Result, reject_rows
 
 SNIPPET_MAX = 600
@@ -51,12 +51,17 @@ _CHROME = re.compile(
 _SENTENCE_END = re.compile(r"[.!?。](?=[\"”’)]?\s+[\"“(]?[A-Z0-9]|[\"”’)]?\s*$)")
 # Abbreviations whose full stop does not end a sentence ("Washington D.C. hosted", "Sept. 5").
 _ABBREVIATIONS = frozenset(["no", "st", "mr", "ms", "mrs", "dr", "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc", "co", "ltd", "inc"])
+_EVENT_WORDS = (
+    r"Forum|Conference|Symposium|Seminar|Summit|Congress|Expo|Exhibition|Festival|Games|Dialogue|Camp|Fair|"
+    r"Convention|Reception|Roundtable|Round Table|Workshop|Gala|Meeting|Course|Ceremony"
+)
 _EVENT_NAME = re.compile(
     r"(?:[“\"]([^”\"]{6,90})[”\"])|"
     r"((?:the\s+)?(?:[A-Z0-9][\w&'’.-]*\s+(?:(?:of|on|for|and|in|the|&|between|with)\s+)*){1,10}"
-    r"(?:Forum|Conference|Symposium|Seminar|Summit|Congress|Expo|Exhibition|Festival|Games|Dialogue|Camp|Fair|"
-    r"Convention|Reception|Roundtable|Round Table|Workshop|Gala|Meeting|Course|Ceremony)\b)"
+    rf"(?:{_EVENT_WORDS})\b)"
 )
+# What _EVENT_NAME cannot match without: a quick test that spares most leads its backtracking.
+_EVENT_NAME_HINT = re.compile(rf"[“\"]|{_EVENT_WORDS}")
 
 
 @dataclass(frozen=True)
@@ -289,11 +294,11 @@ def _relative_to(span: DateSpan) -> DateSpan:
 
 def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     """The date of the first sentence that has both a date and a strong event cue."""
-    start = 0
+    start, low = 0, fold(text)
     for end in _sentence_ends(text):
         sentence = text[start:end]
         dates = [d for d in find_dates(sentence, ctx.default_year) if d.start.year >= 1900] or _edition_year(sentence)
-        if dates and _has_strong_cue(sentence):
+        if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
         start = end
@@ -315,34 +320,31 @@ def _edition_year(sentence: str) -> list[DateSpan]:
     return [DateSpan(date(year, 1, 1), date(year, 12, 31), "year", m.start(1), m.end(1), m.group(1))]
 
 
-def _has_strong_cue(sentence: str) -> bool:
-    from etl.normalize.sectors import _type_pattern
-
-    return _type_pattern("keywords").search(sentence) is not None
-
-
 def _sentence_ends(text: str) -> list[int]:
     ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _abbreviation_before(text, m.start())]
     return ends if ends and ends[-1] == len(text) else ends + [len(text)]
 
 
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+
+
 def _abbreviation_before(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z]+)$", text[max(0, dot - 12):dot])
+    word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
     if not word:
         return False
-    w = word.group(1)
+    w = word.group()
     return (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS
 
 
-def sentence_start(text: str, at: int) -> int:
-    """Where the sentence holding position ``at`` starts."""
-    starts = [0] + [e for e in _sentence_ends(text) if e <= at]
+def sentence_start(text: str, at: int, ends: list[int] | None = None) -> int:
+    """Where the sentence holding position ``at`` starts (``ends``: ``_sentence_ends(text)``, if known)."""
+    starts = [0] + [e for e in (_sentence_ends(text) if ends is None else ends) if e <= at]
     return starts[-1]
 
 
-def lead_end(text: str, after: int = 0) -> int:
-    """Where the first sentence that ends after ``after`` ends."""
-    for end in _sentence_ends(text):
+def lead_end(text: str, after: int = 0, ends: list[int] | None = None) -> int:
+    """Where the first sentence that ends after ``after`` ends (``ends``: ``_sentence_ends(text)``, if known)."""
+    for end in _sentence_ends(text) if ends is None else ends:
         if end > after:
             return end
     return len(text)
@@ -351,7 +353,8 @@ def lead_end(text: str, after: int = 0) -> int:
 def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
     body = block.text
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
-    first, lead = sentence_start(body, date.char_start), lead_end(body, date.char_end)
+    ends = _sentence_ends(body)
+    first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
     mentions = ctry.find_mentions(body)
     orgs = find_organizations(body)
     host = _host(body, first, lead, mentions, ctx.home)
@@ -405,6 +408,13 @@ _DESTINATION = re.compile(
     r"\bto\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# Quick tests on folded text that rule most mentions out before the three patterns above run: the last
+# word _VENUE_BEFORE or _DESTINATION needs, and the cue words of _VENUE_CHAIN.
+_CUE_ENDINGS = ("in", "at", "inside", "the", "to")
+_CHAIN_HINT = re.compile(
+    r"held|staged|hosted|convened|opened|took|located|launched|organi|kicked|started|gathered|met|carried|"
+    r"conducted|visit|toured|arrived|went"
+)
 
 
 def _host(body: str, first: int, lead: int, mentions, home: str):
@@ -412,7 +422,7 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
     in_lead = [m for m in mentions if first <= m.start < lead]
     for m in in_lead:
         before = body[max(0, m.start - 100): m.start]
-        if _VENUE_BEFORE.search(before) or _DESTINATION.search(before) or _cued_chain(before, body, m, in_lead):
+        if _cue_before(before) or _cued_chain(before, body, m, in_lead):
             return m
     foreign = [m for m in in_lead if m.iso3 != home]
     if foreign:
@@ -420,9 +430,16 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
     return in_lead[0] if in_lead else None
 
 
+def _cue_before(before: str) -> bool:
+    """"in the", "sent to": the words just before a mention make it the venue."""
+    if not fold(before.rstrip()[-6:]).endswith(_CUE_ENDINGS):
+        return False
+    return bool(_VENUE_BEFORE.search(before) or _DESTINATION.search(before))
+
+
 def _cued_chain(before: str, body: str, mention, in_lead) -> bool:
     # "held in a primary school of X Town, Y Division, Myanmar": the first mention after the cue counts.
-    m = _VENUE_CHAIN.search(before)
+    m = _VENUE_CHAIN.search(before) if _CHAIN_HINT.search(fold(before)) else None
     if not m:
         return False
     cue_at = mention.start - len(before) + m.start()
@@ -469,7 +486,7 @@ def _title(lead: str, event_type: str, orgs, host) -> str:
 
 
 def _event_name(lead: str) -> str | None:
-    m = _EVENT_NAME.search(lead)
+    m = _EVENT_NAME.search(lead) if _EVENT_NAME_HINT.search(lead) else None
     if not m:
         return None
     name = (m.group(1) or m.group(2)).strip()
