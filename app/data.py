@@ -64,14 +64,18 @@ SELECTION_TABLE_BYTES_PER_ROW = 60      # DuckDB's compressed size of a selectio
 SELECTION_BUDGET_BYTES = 768 * 1024**2
 
 
-@dataclass(frozen=True)
 class _Selection:
     """The filtered rows' :data:`AGGREGATE_COLUMNS`, kept for the aggregates that follow: a small result as an
-    Arrow table (registered on each query's cursor), a large one as a DuckDB table (compressed)."""
+    Arrow table (registered on each query's cursor), a large one as a DuckDB table (compressed).
 
-    arrow: pa.Table | None = None
-    table: str | None = None
-    nbytes: int = 0
+    ``pins`` counts queries using it right now: an evicted table is dropped only when the last one is done.
+    """
+
+    __slots__ = ("arrow", "table", "nbytes", "pins", "evicted")
+
+    def __init__(self, arrow: pa.Table | None = None, table: str | None = None, nbytes: int = 0) -> None:
+        self.arrow, self.table, self.nbytes = arrow, table, nbytes
+        self.pins, self.evicted = 0, False
 
 
 class _Engine:
@@ -79,8 +83,8 @@ class _Engine:
     ``country_names``, the fold macros, and a small LRU of filtered selections.
 
     A selection holds the filtered rows once, so the half-dozen aggregates of a page scan those rows instead of
-    re-evaluating list and text predicates over the whole table.  Arrow selections are registered on each query's
-    own cursor; a dropped DuckDB selection table only affects queries that start later, and those are retried.
+    re-evaluating list and text predicates over the whole table.  Queries pin the selection they read, so that
+    another session's eviction never drops a table under a running query.
     """
 
     def __init__(self, scan_sql: str, tmpdir: Path | None = None) -> None:
@@ -134,28 +138,47 @@ class _Engine:
             finally:
                 self._con.unregister("_incoming")
 
-    def selection(self, f: Filters) -> _Selection | None:
-        """The selection for ``f`` (built on first use); None when scanning in place is the better deal."""
+    def acquire(self, f: Filters) -> _Selection | None:
+        """``f``'s selection, built on first use and pinned until :meth:`release`; None means "scan in place"."""
         with self._lock:
             if f in self._selections:
                 self._selections.move_to_end(f)
-                return self._selections[f]
+                return self._pin(self._selections[f])
         selection = self._build_selection(f)
         with self._lock:
+            if f in self._selections:  # built meanwhile by another session: keep one of the two
+                self._evict(self._selections.pop(f))
             self._selections[f] = selection
             while len(self._selections) > SELECTIONS_PER_DATASET or (
                     len(self._selections) > 1 and self._selection_bytes() > SELECTION_BUDGET_BYTES):
-                _, evicted = self._selections.popitem(last=False)
-                if evicted is not None and evicted.table:
-                    self._con.execute(f"DROP TABLE IF EXISTS {evicted.table}")
+                self._evict(self._selections.popitem(last=False)[1])
+            return self._pin(selection)
+
+    def release(self, selection: _Selection | None) -> None:
+        if selection is None:
+            return
+        with self._lock:
+            selection.pins -= 1
+            if selection.evicted and selection.pins == 0:
+                self._drop(selection)
+
+    @staticmethod
+    def _pin(selection: _Selection | None) -> _Selection | None:
+        if selection is not None:
+            selection.pins += 1
         return selection
 
-    def forget(self, f: Filters) -> None:
-        """Drop ``f``'s selection (after a query found its table gone), so that the next use rebuilds it."""
-        with self._lock:
-            stale = self._selections.pop(f, None)
-            if stale is not None and stale.table:
-                self._con.execute(f"DROP TABLE IF EXISTS {stale.table}")
+    def _evict(self, selection: _Selection | None) -> None:
+        if selection is None:
+            return
+        selection.evicted = True
+        if selection.pins == 0:
+            self._drop(selection)
+
+    def _drop(self, selection: _Selection) -> None:
+        if selection.table:
+            self._con.execute(f"DROP TABLE IF EXISTS {selection.table}")
+        selection.arrow = None
 
     def _selection_bytes(self) -> int:
         return sum(s.nbytes for s in self._selections.values() if s is not None)
@@ -478,29 +501,36 @@ def _needs_selection(f: Filters) -> bool:
 
 @dataclass(frozen=True)
 class _Scope:
-    """Where a query reads the filtered events from: ``WITH ev AS (...)`` and what that needs bound."""
+    """Where a query reads the filtered events from: a pinned selection when the filters are costly, else the
+    table itself; either way the SQL starts ``WITH ev AS (...)``."""
 
-    with_: str
-    params: list
-    selection: pa.Table | None
-    engine: _Engine
+    ds: Dataset
+    f: Filters
 
     def frame(self, sql: str, extra: list | None = None) -> pd.DataFrame:
-        return self.engine.frame(f"{self.with_} {sql}", [*self.params, *(extra or [])], self.selection)
+        return self._run("frame", sql, extra)
 
     def arrow(self, sql: str, extra: list | None = None) -> pa.Table:
-        return self.engine.arrow(f"{self.with_} {sql}", [*self.params, *(extra or [])], self.selection)
+        return self._run("arrow", sql, extra)
+
+    def _run(self, kind: str, sql: str, extra: list | None):
+        engine = self.ds.engine
+        selection = engine.acquire(self.f) if _needs_selection(self.f) else None
+        try:
+            if selection is not None and selection.arrow is not None:
+                head, params, table = "WITH ev AS (SELECT * FROM sel)", [], selection.arrow
+            elif selection is not None:
+                head, params, table = f"WITH ev AS (SELECT * FROM {selection.table})", [], None
+            else:
+                condition, params = where(self.f)
+                head, table = f"WITH ev AS (SELECT * FROM {_source(self.f)} WHERE {condition})", None
+            return getattr(engine, kind)(f"{head} {sql}", [*params, *(extra or [])], table)
+        finally:
+            engine.release(selection)
 
 
 def _scope(ds: Dataset, f: Filters) -> _Scope:
-    """The filtered events as ``ev``: a cached selection when the filters are costly, else the table itself."""
-    selection = ds.engine.selection(f) if _needs_selection(f) else None
-    if selection is not None and selection.arrow is not None:
-        return _Scope("WITH ev AS (SELECT * FROM sel)", [], selection.arrow, ds.engine)
-    if selection is not None:
-        return _Scope(f"WITH ev AS (SELECT * FROM {selection.table})", [], None, ds.engine)
-    condition, params = where(f)
-    return _Scope(f"WITH ev AS (SELECT * FROM {_source(f)} WHERE {condition})", params, None, ds.engine)
+    return _Scope(ds, f)
 
 
 # SQL for an event's region: the home side, else the host's continent, else the first counterpart's.
@@ -528,12 +558,7 @@ def _query(fn):
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _cached(name: str, ds: Dataset, f: Filters, args: tuple):
-    try:
-        return _QUERIES[name](ds, f, *args)
-    except duckdb.CatalogException:
-        # Another session evicted this filter's selection table between lookup and query: rebuild it once.
-        ds.engine.forget(f)
-        return _QUERIES[name](ds, f, *args)
+    return _QUERIES[name](ds, f, *args)
 
 
 def _call(name: str, ds: Dataset, f: Filters | None, *args):

@@ -7,11 +7,10 @@ markdown (captions, info boxes), so a title like ``**x** [y](javascript:...)`` s
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -295,24 +294,10 @@ def table_columns() -> dict:
 
 
 def latest_events(ds, f, n: int = 10) -> pd.DataFrame:
-    """The ``n`` most recent events without pulling the whole filtered table (``data.rows`` sorts oldest
-    first): a date window ending at the last event grows until it holds ``n`` events."""
+    """The ``n`` most recent filtered events; the query layer sorts and limits, so nothing else is loaded."""
     from app import data
 
-    head = data.headline(ds, f)
-    if head["events"] == 0 or head["last"] is None:
-        return display_frame(data.rows(ds, f, limit=0))
-    window, days = f, 30
-    while days < 100 * 365:
-        start = head["last"] - datetime.timedelta(days=days)
-        window = replace(f, start=max(start, f.start) if f.start else start)
-        if data.count(ds, window) >= min(n, head["events"]):
-            break
-        days *= 4
-    else:
-        window = f
-    rows = data.rows(ds, window)
-    return display_frame(rows.sort_values(["start_date", "event_id"], ascending=False).head(n))
+    return display_frame(data.rows(ds, f, limit=n, order="newest"))
 
 
 def precision_note(mix: pd.DataFrame) -> str:
@@ -354,16 +339,11 @@ def apply_network_click(event) -> None:
         st.rerun()
 
 
-def low_confidence(ds, f, limit: int = 500, max_scan: int = 200_000) -> pd.DataFrame | None:
-    """Up to ``limit`` filtered events with confidence below ``data.LOW_CONFIDENCE``, least sure first; None when
-    the view holds more than ``max_scan`` events (the list needs the rows, so the user narrows the filters)."""
+def low_confidence(ds, f, limit: int = 500) -> pd.DataFrame:
+    """Up to ``limit`` filtered events with confidence below ``data.LOW_CONFIDENCE``, least sure first."""
     from app import data
 
-    if data.count(ds, f) > max_scan:
-        return None
-    rows = data.rows(ds, f)
-    rows = rows[rows["confidence"] < data.LOW_CONFIDENCE].sort_values(["confidence", "event_id"]).head(limit)
-    return display_frame(rows)
+    return display_frame(data.rows(ds, f, limit=limit, order="least_confident", low_confidence=True))
 
 
 def rejects(ds) -> pd.DataFrame | None:

@@ -10,6 +10,8 @@ from app import data, downloads, ui
 
 ds, f = ui.start("Data")
 MAX_SHOWN = 5_000
+# Downloads are built in memory; past this, narrow the filters or use the Parquet file behind the app.
+MAX_DOWNLOAD = 1_000_000
 
 total = data.count(ds, f)
 shown = ui.display_frame(data.rows(ds, f, limit=MAX_SHOWN))
@@ -25,7 +27,9 @@ cols = st.columns(4)
 for col, (fmt, label, builder) in zip(cols, ui.download_formats(ds), strict=True):
     # A callable: the file is built only when the button is clicked (on its own thread), from all filtered rows.
     col.download_button(label, data=lambda b=builder: b(data.rows(ds, f), f), file_name=downloads.file_name(f, fmt),
-                        mime=ui.MIME[fmt], on_click="ignore", key=f"download_{fmt}", disabled=total == 0,
+                        mime=ui.MIME[fmt], on_click="ignore", key=f"download_{fmt}", disabled=not 0 < total <= MAX_DOWNLOAD,
                         width="stretch")
+if total > MAX_DOWNLOAD:
+    st.info(f"Downloads hold at most {MAX_DOWNLOAD:,} rows: narrow the filters.", icon=":material/filter_alt:")
 st.caption("CSV and XLSX join list cells with ';'. Text cells that start with =, +, -, @, a tab or a carriage "
            "return get a leading ' so that spreadsheets show them instead of running them as formulas.")

@@ -46,11 +46,7 @@ else:
 
 st.subheader(f"Items to review (confidence < {data.LOW_CONFIDENCE})")
 low = ui.low_confidence(ds, f)
-if low is None:
-    n_low = int(quality["low_confidence"].sum()) if len(quality) else 0
-    st.info(f"{n_low:,} items in this view have low confidence; narrow the filters to list them.",
-            icon=":material/filter_alt:")
-elif low.empty:
+if low.empty:
     st.success("No item in this view has low confidence.", icon=":material/check_circle:")
 else:
     st.dataframe(low, hide_index=True, width="stretch", column_config=ui.table_columns())
