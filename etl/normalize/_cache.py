@@ -48,8 +48,10 @@ def cache_dirs() -> list[Path]:
         return []
     if configured:
         return [Path(configured).expanduser()]
-    xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return [_ROOT / "data" / "build" / "cache", Path(xdg) / "exchange-atlas"]
+    dirs = [_ROOT / "data" / "build" / "cache"]
+    with contextlib.suppress(RuntimeError):  # no home directory: the project directory only
+        dirs.append(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "exchange-atlas")
+    return dirs
 
 
 def digest(parts: Iterable[bytes | str]) -> str:
@@ -76,16 +78,17 @@ def package_versions(*names: str) -> list[str]:
     return out
 
 
-def load_or_build(name: str, key: str, build: Callable[[], T]) -> T:
+def load_or_build(name: str, key: str | None, build: Callable[[], T]) -> T:
     """The value stored under ``name`` and ``key``, else ``build()`` (then stored, when a directory allows).
 
     Parameters
     ----------
     name : a short file-name stem, e.g. "countries".
-    key : a digest of every input of ``build`` (see :func:`digest`).
+    key : a digest of every input of ``build`` (see :func:`digest`); None when it could not be made,
+        which bypasses the disk.
     build : computes the value; it must be picklable and depend on nothing outside ``key``.
     """
-    dirs = cache_dirs()
+    dirs = cache_dirs() if key is not None else []
     file_name = f"{name}-{key}.pickle"
     for directory in dirs:
         value = _load(directory / file_name)
@@ -109,8 +112,8 @@ def _load(path: Path):
 
 def _store(directory: Path, file_name: str, name: str, value) -> bool:
     """Write ``value`` atomically; remove older files of the same name.  False when the directory refuses."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with atomic_path(directory / file_name) as tmp:
             tmp.write_bytes(data)
     except OSError:

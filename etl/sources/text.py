@@ -431,7 +431,7 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
 
 
 def _cue_before(before: str) -> bool:
-    """"in the", "sent to": the words just before a mention make it the venue."""
+    """Whether the words just before a mention ("in the", "sent to") make it the venue."""
     if not fold(before.rstrip()[-6:]).endswith(_CUE_ENDINGS):
         return False
     return bool(_VENUE_BEFORE.search(before) or _DESTINATION.search(before))
