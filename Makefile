@@ -48,7 +48,7 @@ load: $(DEV) chromium $(SAMPLE)
 	$(PY) bench/load_test.py
 
 fuzz: $(DEV)
-	$(PY) -m pip install -q atheris==3.1.0
+	$(PY) -m pip install -q atheris==3.0.0
 	$(PY) tests/fuzz/run_fuzz.py
 
 clean:

@@ -13,16 +13,19 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl import dedupe
 from etl.errors import InputError
 from etl.io import atomic_path
-from etl.schema import COLUMN_NAMES, LIST_COLUMNS, arrow_schema, conform, empty_events
+from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, LIST_COLUMNS, arrow_schema, conform, empty_events
 from etl.sources import gdelt, profiles, table, text
 from etl.sources.base import Options, Result, empty_rejects, reject_rows
 from etl.validate import validate
@@ -122,10 +125,13 @@ def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
     if events is None or events.empty:
         return empty_events()
     events = events.copy()
-    digest = _file_digest(path)
-    spans = events["source_start"].astype("int64").astype(str) + ":" + events["source_end"].astype("int64").astype(str)
-    # The file's content, not its path, keys the id: moving a corpus keeps its ids.
-    events["event_id"] = [hashlib.sha1(f"{digest}:{s}".encode()).hexdigest()[:16] for s in spans]
+    digest = _file_digest(path).encode()
+    starts = events["source_start"].astype("int64").to_numpy().tolist()
+    ends = events["source_end"].astype("int64").to_numpy().tolist()
+    # The file's content, not its path, keys the id: moving a corpus keeps its ids.  The id hashes
+    # "<digest>:<start>:<end>"; one formatting and one hash per row, no column of strings in between.
+    sha1 = hashlib.sha1
+    events["event_id"] = [sha1(b"%s:%d:%d" % (digest, s, e)).hexdigest()[:16] for s, e in zip(starts, ends, strict=True)]
     events["source"] = str(path)
     events["sources"] = [[str(path)]] * len(events)
     events["source_kind"] = events.get("source_kind", _KIND[adapter])
@@ -193,12 +199,60 @@ def _combine(outcomes) -> Build:
     events, identical = dedupe.merge_identical(events)
     events, merged = dedupe.merge_duplicates(events)
     merged += identical
-    events = events.sort_values(["source", "source_start", "source_end", "event_id"], kind="stable")
-    events = validate(conform(events))
+    if not _in_order(events, _ORDER):  # a single table comes in order already: sorting a million rows is not free
+        events = events.sort_values(list(_ORDER), kind="stable")
+    # process_file conformed every frame, and concatenating and merging keep the dtypes: conforming again
+    # would only check a million list cells once more.
+    if _conformed(events):  # then every list cell is a list of str: conform made them, the merges keep them so
+        events = validate(events.reset_index(drop=True), lists_known=True)
+    else:
+        events = validate(conform(events))
     rejects = _concat([file_rejects] + [r.rejects for r in results], empty_rejects())
     organizations = _concat([r.organizations for r in results if r.organizations is not None], pd.DataFrame())
     aggregates = _concat([r.aggregates for r in results if r.aggregates is not None], pd.DataFrame())
     return Build(events, rejects.reset_index(drop=True), organizations, aggregates, reports, merged)
+
+
+_ORDER = ("source", "source_start", "source_end", "event_id")
+
+
+def _conformed(events: pd.DataFrame) -> bool:
+    """Whether ``events`` has the schema's columns, in order, with the dtypes :func:`conform` gives."""
+    return list(events.columns) == list(COLUMN_NAMES) and all(
+        events[c.name].dtype == conform_dtype for c, conform_dtype in zip(EVENT_COLUMNS, _conform_dtypes(), strict=True))
+
+
+@cache
+def _conform_dtypes() -> tuple:
+    return tuple(empty_events().dtypes)
+
+
+def _in_order(events: pd.DataFrame, keys: tuple[str, ...]) -> bool:
+    """Whether a stable sort by ``keys`` would leave ``events`` as they are (False when unsure: then sort)."""
+    n = len(events)
+    if n < 2:
+        return True
+    tied = np.ones(n - 1, dtype=bool)  # adjacent pairs equal on every key so far
+    for key in keys:
+        column = events[key]
+        if column.isna().any():
+            return False  # missing values sort last: leave them to sort_values
+        if isinstance(column.dtype, pd.StringDtype):
+            values = pa.array(column.array)
+            first, second = values.slice(0, n - 1), values.slice(1)
+            less, greater = pc.less(first, second), pc.greater(first, second)
+            less, greater = (np.asarray(x.to_numpy(zero_copy_only=False), dtype=bool) for x in (less, greater))
+        elif column.dtype == "Int64" or pd.api.types.is_numeric_dtype(column.dtype):
+            values = column.to_numpy(dtype="float64" if column.dtype.kind == "f" else "int64")
+            less, greater = values[:-1] < values[1:], values[:-1] > values[1:]
+        else:
+            return False
+        if (greater & tied).any():
+            return False
+        tied &= ~less
+        if not tied.any():
+            return True
+    return True
 
 
 def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
@@ -224,10 +278,26 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The event table with list cells joined by ';' and dates as ISO strings."""
     out = df.copy()
     for col in LIST_COLUMNS:
-        out[col] = out[col].map(lambda v: ";".join(v))
+        out[col] = _joined(out[col])
     for col in ("start_date", "end_date"):
-        out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out[col] = _iso_dates(out[col])
     return out
+
+
+def _joined(cells: pd.Series) -> pd.Series:
+    """``cells.map(lambda v: ";".join(v))`` without a Python call per cell through ``map``."""
+    if not len(cells):
+        return cells.map(lambda v: ";".join(v))
+    return pd.Series([";".join(v) for v in cells.to_numpy(dtype=object)], index=cells.index, name=cells.name)
+
+
+def _iso_dates(dates: pd.Series) -> pd.Series:
+    """``dates.dt.strftime("%Y-%m-%d")``, formatting each distinct date once (a table has few)."""
+    codes, uniques = pd.factorize(dates, sort=False)
+    if not len(dates) or (codes < 0).any():
+        return dates.dt.strftime("%Y-%m-%d")
+    text = pd.Series(uniques).dt.strftime("%Y-%m-%d")
+    return pd.Series(text.array.take(codes), index=dates.index, name=dates.name)
 
 
 def write_frame(df: pd.DataFrame, out: Path) -> None:
@@ -246,10 +316,37 @@ def side_path(out: Path, name: str) -> Path:
 
 
 def data_version(df: pd.DataFrame) -> str:
-    """A content hash of the event table: same rows, same version."""
+    """A content hash of the event table: same rows, same version.
+
+    It hashes the rows as :func:`to_csv_frame` writes them.  List and date cells go in as categoricals of
+    those same strings, which hash cell by cell exactly as the strings do: each distinct list (cells often
+    share one) is joined, and each distinct date formatted, once.
+    """
+    frame = df.copy()
+    for col in LIST_COLUMNS:
+        frame[col] = _categorical(frame[col], lambda cells: [";".join(v) for v in cells], by_identity=True)
+    for col in ("start_date", "end_date"):
+        frame[col] = _categorical(frame[col], lambda dates: pd.Series(dates).dt.strftime("%Y-%m-%d").tolist())
     h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(to_csv_frame(df), index=False).values.tobytes())
+    h.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
     return h.hexdigest()[:16]
+
+
+def _categorical(values: pd.Series, render, by_identity: bool = False) -> pd.Series:
+    """``values`` rendered as strings (``render`` maps a list of distinct values to their strings), as a categorical.
+
+    ``by_identity``: group cells by object (lists are unhashable; equal lists under two objects are
+    merely rendered twice).  Missing values keep what ``render`` gives them, as in :func:`to_csv_frame`.
+    """
+    cells = values.to_numpy(dtype=object) if by_identity else values.to_numpy()
+    keys = np.fromiter(map(id, cells), dtype=np.int64, count=len(cells)) if by_identity else values
+    codes, uniques = pd.factorize(keys, sort=False, use_na_sentinel=False)
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    text = pd.Series(render(cells[first]), dtype=object)
+    # Two objects or dates may give one string: categories must be distinct.
+    text_codes, categories = pd.factorize(text, sort=False, use_na_sentinel=True)
+    return pd.Series(pd.Categorical.from_codes(text_codes[codes], categories=categories), index=values.index)
 
 
 def write_all(result: Build, out: Path, rejects: Path | None = None, territory_policy: str = "separate") -> dict:

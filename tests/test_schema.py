@@ -3,7 +3,16 @@
 import pandas as pd
 import pytest
 
-from etl.schema import EVENT_COLUMNS, ORGANIZATION_COLUMNS, REJECT_COLUMNS, arrow_schema, codebook, conform, describe, empty_events
+from etl.schema import (
+    EVENT_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    REJECT_COLUMNS,
+    arrow_schema,
+    codebook,
+    conform,
+    describe,
+    empty_events,
+)
 from etl.validate import validate
 
 REQUIRED = [

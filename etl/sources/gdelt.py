@@ -330,8 +330,11 @@ def _per_combo(table: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
     GDELT repeats a small set of codes across many rows: this keeps Python work off the per-row path.
     The combination is keyed by joining the cells with a control character GDELT never contains.
     """
-    cells = [pa.array(table[c], pa.large_string()) for c in columns]
+    # A damaged file may hold the separator itself: it must not split one cell into two arguments.
+    cells = [pc.replace_substring(pa.array(table[c], pa.large_string()), _SEP, " ") for c in columns]
     key = cells[0] if len(cells) == 1 else pc.binary_join_element_wise(*cells, pa.scalar(_SEP, pa.large_string()))
+    if isinstance(key, pa.ChunkedArray):  # rows of several widths come back in chunks
+        key = key.combine_chunks()
     encoded = pc.dictionary_encode(key)
     values = np.empty(len(encoded.dictionary), dtype=object)
     values[:] = [fn(*u.split(_SEP)) for u in encoded.dictionary.to_pylist()]

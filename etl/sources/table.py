@@ -77,6 +77,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -202,16 +203,33 @@ def _suffix(path: Path) -> str:
 
 def load_delimited(path: Path, mapping: dict[str, str] | None = None) -> Raw:
     """CSV/TSV via pyarrow: fast, and ragged rows are reported one by one instead of failing the file."""
-    text = decode(read_bytes(path), path)
+    data = read_bytes(path)
+    plain = _plain_utf8(data)
+    # Plain UTF-8 (the usual case) decodes to itself: only the lines the header search reads need decoding,
+    # and the body goes to the parser as the file's own bytes.
+    text = _first_lines(data[: _head_end(data)].decode("utf-8"), HEADER_SCAN_ROWS + 20) if plain else decode(data, path)
     delimiter = sniff_delimiter(text, prefer_tab=_suffix(path) in (".tsv", ".tab"))
     header, body_start = _delimited_header(text, delimiter, mapping)
+    if plain and not header:  # no header in the head: the whole text is needed for what follows
+        plain, text = False, decode(data, path)
+        header, body_start = _delimited_header(text, delimiter, mapping)
     names = dedupe(header, path)
-    body = text[body_start:]
-    _check_quotes(body, delimiter, path, first_line=text.count("\n", 0, body_start) + 1)
-    if not body.strip():
+    first_line = text.count("\n", 0, body_start) + 1
+    if plain:
+        offset = len(text[:body_start].encode("utf-8"))
+        body_bytes = pa.py_buffer(data).slice(offset)
+        if data.count(b'"', offset) % 2:  # a '"' byte in UTF-8 is always the character '"'
+            _check_quotes(data[offset:].decode("utf-8"), delimiter, path, first_line)
+        # Printable ASCII other than the space is never whitespace: most bodies need no decoding to tell.
+        empty = not re.search(rb"[!-~]", data[offset : offset + 65536]) and not data[offset:].decode("utf-8").strip()
+    else:
+        body = text[body_start:]
+        _check_quotes(body, delimiter, path, first_line)
+        empty = not body.strip()
+    if empty:
         log.info("%s: header only, 0 data rows", path)
         return Raw(pd.DataFrame(columns=names, dtype=object), np.zeros(0, dtype=np.int64))
-    frame, bad = _arrow_parse(body.encode("utf-8"), len(names), delimiter, path)
+    frame, bad = _arrow_parse(body_bytes if plain else body.encode("utf-8"), len(names), delimiter, path)
     frame.columns = names
     raw = _with_ragged(frame, bad, names, delimiter)
     # Spreadsheet exports end in rows of bare delimiters (",,,,"): empty rows, not rows missing a date.
@@ -219,6 +237,29 @@ def load_delimited(path: Path, mapping: dict[str, str] | None = None) -> Raw:
     if not filled.all():
         raw.frame, raw.rows = raw.frame[filled].reset_index(drop=True), raw.rows[filled]
     return raw
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """Whether ``decode(data)`` is ``data.decode("utf-8")``: valid UTF-8, no BOM, no CR and no NUL to normalize."""
+    if data[:1] in (b"\xef", b"\xfe", b"\xff", b"\x00") or b"\r" in data or b"\x00" in data:
+        return False
+    offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+    blob = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        blob.cast(pa.large_string())  # validates as strictly as Python's decoder, without building a str
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _head_end(data: bytes) -> int:
+    """Where the line after the first HEADER_SCAN_ROWS + 20 lines starts (the header search reads no further)."""
+    end = -1
+    for _ in range(HEADER_SCAN_ROWS + 21):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            return len(data)
+    return end + 1
 
 
 def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
@@ -311,7 +352,7 @@ def unclosed_quote(body: str, delimiter: str) -> int | None:
     return opened if in_quote else None
 
 
-def _arrow_parse(data: bytes, width: int, delimiter: str, path: Path) -> tuple[pd.DataFrame, list]:
+def _arrow_parse(data: bytes | pa.Buffer, width: int, delimiter: str, path: Path) -> tuple[pd.DataFrame, list]:
     names = [f"c{i}" for i in range(width)]
     bad: list[tuple[int, str]] = []
 
@@ -320,11 +361,12 @@ def _arrow_parse(data: bytes, width: int, delimiter: str, path: Path) -> tuple[p
         return "skip"
 
     try:
+        size = data.size if isinstance(data, pa.Buffer) else len(data)
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             # One block: a 10 MB line must not straddle blocks, and row numbers need a single thread.
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
-                                           block_size=max(1 << 20, min(len(data) + 1, 1 << 30))),
+                                           block_size=max(1 << 20, min(size + 1, 1 << 30))),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_bad_row),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -385,7 +427,7 @@ def load_xlsx(path: Path, mapping: dict[str, str] | None = None) -> Raw:
         score = header_score(grid[index], mapping) if index is not None else 0
         seen.append(f"{sheet.title!r} ({'empty' if not grid else f'{len(grid)} rows, no known headers'})")
         if score:
-            data_rows = sum(1 for r in grid[index + 1:] if any(c.strip() for c in r))
+            data_rows = sum(1 for r in grid[index + 1:] if r and any(c.strip() for c in r))
             candidates.append(((score, data_rows), sheet.title, grid, index))
     if not candidates:
         raise InputError(path, "no data sheet: no sheet has column headers such as date, country or title "
@@ -405,16 +447,39 @@ def _header_cells(row: list[str]) -> list[str]:
     return cells
 
 
+DENSE_CELLS = 5_000_000  # a sheet whose used rectangle is larger is read row by row, as ragged rows
+
+
 def _sheet_grid(sheet) -> list[list[str]]:
-    values = {}
+    """Cell texts by sheet row ('' when empty), merged ranges filled with their top-left value.
+
+    Built from the cells that hold a value, not from the sheet's whole rectangle: one stray value in
+    XFD1048576 would otherwise make seventeen billion empty cells (a 5 KB file that never finishes).
+    """
+    values = {key: cell.value for key, cell in sheet._cells.items() if cell.value is not None}
+    if not values:
+        return []
+    last_row, last_col = max(r for r, _ in values), max(c for _, c in values)
+    filled_rows = {r for r, _ in values}
     for rng in sheet.merged_cells.ranges:
-        top_left = sheet.cell(rng.min_row, rng.min_col).value
-        for row in range(rng.min_row, rng.max_row + 1):
-            for col in range(rng.min_col, rng.max_col + 1):
+        top_left = values.get((rng.min_row, rng.min_col))
+        if top_left is None:
+            continue
+        for row in sorted(filled_rows.intersection(range(rng.min_row, min(rng.max_row, last_row) + 1))):
+            for col in range(rng.min_col, min(rng.max_col, last_col) + 1):
                 values[(row, col)] = top_left
-    grid = []
-    for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        grid.append([_cell_text(values.get((r, c), v)) for c, v in enumerate(row, start=1)])
+    dense = last_row * last_col <= DENSE_CELLS
+    by_row: dict[int, dict[int, object]] = {}
+    for (r, c), value in values.items():
+        by_row.setdefault(r, {})[c] = value
+    grid, blank = [], [""] * last_col if dense else []  # rows are only read: empty ones share one list
+    for r in range(1, last_row + 1):
+        cells = by_row.get(r)
+        if cells is None:
+            grid.append(blank)
+            continue
+        width = last_col if dense else max(cells)
+        grid.append([_cell_text(cells.get(c)) for c in range(1, width + 1)])
     while grid and not any(c.strip() for c in grid[-1]):
         grid.pop()
     return grid
@@ -440,7 +505,7 @@ def _grid_to_raw(parts: list[tuple[list[list[str]], int]], path: Path) -> Raw:
     rows, numbers = [], []
     for grid, index in parts:
         for row in grid[index + 1:]:
-            if not any(c.strip() for c in row):
+            if not row or not any(c.strip() for c in row):
                 continue
             numbers.append(len(numbers) + 1)
             rows.append((row + [""] * width)[:width])
@@ -457,6 +522,8 @@ def load_json(path: Path) -> Raw:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"invalid JSON ({exc.msg})", f"line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise InputError(path, "invalid JSON (nested too deeply to be a table)") from None
     if isinstance(doc, dict):
         key = next((k for k in ("events", "data", "records", "rows", "items") if isinstance(doc.get(k), list)), None)
         if key is None:
@@ -477,6 +544,8 @@ def load_jsonl(path: Path) -> Raw:
             records.append((number, json.loads(line)))
         except json.JSONDecodeError as exc:
             rejects.append((number, "invalid JSON", f"{exc.msg}: {line[:200]}"))
+        except RecursionError:
+            rejects.append((number, "invalid JSON", f"nested too deeply: {line[:200]}"))
     return _records_to_raw(records, rejects)
 
 
@@ -897,19 +966,28 @@ def _places(frame: pd.DataFrame, fields: dict[str, str], home: str) -> dict:
     city_cells = _cells(frame, fields.get("city"))
     has_country_column = "countries" in fields or "host_country" in fields
     keys = [pd.factorize(c, sort=False) for c in (country_cells, host_cells, city_cells)]
-    combo = (keys[0][0].astype(np.int64) * len(keys[1][1]) + keys[1][0]) * max(len(keys[2][1]), 1) + keys[2][0]
+    # Plain lists: indexing the uniques (Arrow-backed indexes) once per combination costs microseconds each.
+    country_names, host_names, city_names = (k[1].tolist() for k in keys)
+    country_lists = _cell_resolution(pd.Series(country_names, dtype=object))
+    host_lists = _cell_resolution(pd.Series(host_names, dtype=object))
+    cities = [_city(c) for c in city_names]
+    # _place sees a cell only through its resolution and whether it is empty: cells alike in both
+    # ("U.S.A.; FRA" and "USA|France") are one case, so that the combinations stay few.
+    country_case, country_first = _cases(country_lists, country_names)
+    host_case, host_first = _cases(host_lists, host_names)
+    n_host, n_city = max(len(host_first), 1), max(len(city_names), 1)
+    combo = (country_case[keys[0][0]] * n_host + host_case[keys[1][0]]) * n_city + keys[2][0]
     combo_codes, combo_uniques = pd.factorize(combo, sort=False)
-    country_lists = _cell_resolution(pd.Series(keys[0][1], dtype=object))
-    host_lists = _cell_resolution(pd.Series(keys[1][1], dtype=object))
-    cities = [_city(c) for c in keys[2][1]]
-    n_host, n_city = len(keys[1][1]), max(len(keys[2][1]), 1)
+    has_host = bool(fields.get("host_country"))
     rows = []
-    for key in combo_uniques:
-        c, rest = divmod(int(key), n_host * n_city)
-        h, t = divmod(rest, n_city)
-        rows.append(_place(country_lists[c], host_lists[h] if fields.get("host_country") else None,
-                           cities[t] if len(cities) else None, keys[2][1][t] if len(keys[2][1]) else "",
-                           has_country_column, home, keys[0][1][c], keys[1][1][h]))
+    if len(combo_uniques):
+        c_of, rest = np.divmod(np.asarray(combo_uniques, dtype=np.int64), n_host * n_city)
+        h_of, t_of = np.divmod(rest, n_city)
+        c_of, h_of = np.asarray(country_first)[c_of], np.asarray(host_first)[h_of]
+        rows = [_place(country_lists[c], host_lists[h] if has_host else None,
+                       cities[t] if cities else None, city_names[t] if city_names else "",
+                       has_country_column, home, country_names[c], host_names[h])
+                for c, h, t in zip(c_of.tolist(), h_of.tolist(), t_of.tolist(), strict=True)]
     out = {name: _take([r[i] for r in rows], combo_codes) for i, name in enumerate(_PLACE_PARTS)}
     out["lat"], out["lon"] = out["lat"].astype("float64"), out["lon"].astype("float64")
     if "lat" in fields and "lon" in fields:
@@ -919,6 +997,20 @@ def _places(frame: pd.DataFrame, fields: dict[str, str], home: str) -> dict:
     cells = (country_cells + " " + host_cells).str.strip()
     out["rejects"] = [(out["reject"] != None, out["reject"], cells)]  # noqa: E711
     return out
+
+
+def _cases(resolved: list[tuple[list[str], list[str]]], cells: list[str]) -> tuple[np.ndarray, list[int]]:
+    """Each distinct cell's case number (same resolution, same emptiness) and each case's first cell."""
+    case: dict = {}
+    first: list[int] = []
+    numbers = np.empty(len(cells), dtype=np.int64)
+    for i, ((iso, bad), cell) in enumerate(zip(resolved, cells, strict=True)):
+        key = (tuple(iso), tuple(bad), cell == "")
+        if key not in case:
+            case[key] = len(first)
+            first.append(i)
+        numbers[i] = case[key]
+    return numbers, first
 
 
 _PLACE_PARTS = ("countries", "host", "city", "lat", "lon", "groups", "unresolved", "where", "reject")
@@ -993,11 +1085,89 @@ def _hint(cells: pd.Series) -> np.ndarray:
 def _text_groups(title: pd.Series, description: pd.Series, from_cells: np.ndarray) -> np.ndarray:
     """Groups named in the country cells, then in the title and description (regexes only where a hint appears)."""
     out = from_cells.copy()  # the lists are shared between rows: replace them, never mutate
-    for i in np.flatnonzero(_hint(title) | _hint(description)):
-        found = find_groups(title.iat[i] + " " + description.iat[i])
+    rows = np.flatnonzero(_hint(title) | _hint(description))
+    if not len(rows):
+        return out
+    texts = pa.array(title.iloc[rows] + " " + description.iloc[rows])
+    # "Shanghai" hints at the SCO, yet few texts name the organization: find_groups runs only where every
+    # literal one of its patterns needs stands.
+    needs = _group_needs()
+    if needs is not None:
+        has = {part: np.asarray(pc.match_substring(texts, part).to_numpy(zero_copy_only=False), dtype=bool)
+               for part in dict.fromkeys(p for parts in needs for p in parts)}
+        keep = np.zeros(len(rows), dtype=bool)
+        for parts in needs:
+            keep |= np.logical_and.reduce([has[p] for p in parts])
+        rows, texts = rows[keep], texts.filter(pa.array(keep))
+    for i, text in zip(rows.tolist(), texts.to_pylist(), strict=True):
+        found = find_groups(text)
         if found:
             out[i] = [g for g in GROUP_NAMES if g in set(out[i]) | set(found)]
     return out
+
+
+@cache
+def _group_needs() -> tuple[tuple[str, ...], ...] | None:
+    """What a text must hold for :func:`find_groups` to find a group in it; None when that is not known.
+
+    One entry per way a group's pattern can match (its branches, spelled out): the runs of literal
+    characters that way takes, every one of which a match holds.  Masking "South Africa" in
+    ``find_groups`` only ever removes matches, so a text lacking every entry has no group.
+    """
+    from re import _parser as sre_parse
+
+    from etl.normalize import groups
+
+    out = []
+    try:
+        for _, pattern in groups._COMPILED:
+            if pattern.flags & ~re.UNICODE:
+                return None
+            for way in _spell_out(list(sre_parse.parse(pattern.pattern))):
+                runs = _literal_runs(way)
+                if runs is None or not runs or any("#" in r for r in runs):
+                    return None
+                out.append(tuple(runs))
+    except Exception:  # noqa: BLE001 - a pattern we cannot read: run find_groups on every hinted text
+        return None
+    return tuple(dict.fromkeys(out))
+
+
+def _spell_out(items: list, limit: int = 256) -> list[list]:
+    """A parsed regex as the list of its branch-free ways to match (groups inlined, branches multiplied)."""
+    from re import _constants as c
+
+    ways: list[list] = [[]]
+    for op, arg in items:
+        if op == c.BRANCH:
+            options = [w for branch in arg[1] for w in _spell_out(list(branch), limit)]
+        elif op == c.SUBPATTERN:
+            if arg[1]:  # local flags such as (?i:...)
+                raise ValueError("flags")
+            options = _spell_out(list(arg[3]), limit)
+        else:
+            options = [[(op, arg)]]
+        ways = [w + o for w in ways for o in options]
+        if len(ways) > limit:
+            raise ValueError("too many ways")
+    return ways
+
+
+def _literal_runs(way: list) -> list[str] | None:
+    """The runs of literal characters of a branch-free regex (zero-width assertions do not break a run)."""
+    from re import _constants as c
+
+    runs, run = [], ""
+    for op, arg in way:
+        if op == c.LITERAL:
+            run += chr(arg)
+        elif op != c.AT:
+            if op not in (c.IN, c.MAX_REPEAT, c.MIN_REPEAT, c.ANY, c.NOT_LITERAL, c.ASSERT, c.ASSERT_NOT):
+                return None  # back-references and the like: do not guess
+            if run:
+                runs.append(run)
+            run = ""
+    return runs + [run] if run else runs
 
 
 # -- sector and type codes
@@ -1026,7 +1196,7 @@ def _codes(frame: pd.DataFrame, fields: dict, title: pd.Series, text: pd.Series)
         pick = lambda s: s.iloc[rows]  # noqa: E731
         blurb = pick(title) + ". " + pick(text).str.slice(0, CLASSIFY_CHARS) + ". " + pick(sector_cells) + " " + \
             pick(type_cells)
-        guessed = _map_unique(blurb.str.strip(". "), _classify)
+        guessed = _guess_codes(blurb.str.strip(". "), need_sector[rows])
         fill = need_sector[rows]
         sectors[rows[fill]] = _take([list(g[1]) for g in guessed[fill]], np.arange(fill.sum()))
         primary[rows[fill]] = [g[0] for g in guessed[fill]]
@@ -1036,11 +1206,97 @@ def _codes(frame: pd.DataFrame, fields: dict, title: pd.Series, text: pd.Series)
             "sector_guessed": need_sector, "type_guessed": need_type}
 
 
+def _guess_codes(blurbs: pd.Series, need_sector: np.ndarray) -> np.ndarray:
+    """``_classify`` of each blurb, run once per distinct blurb (digits aside, see :func:`_digit_blind`).
+
+    Where only the event type is wanted (the row's sector cell gave a code), only the type is
+    computed, as :func:`etl.normalize.sectors.classify` computes it; the sector parts are then None.
+    """
+    out = np.empty(len(blurbs), dtype=object)
+    cells = pa.array(blurbs)
+    for rows, vocabularies, fn in ((np.flatnonzero(need_sector), ("sectors", "event_types"), _classify),
+                                   (np.flatnonzero(~need_sector), ("event_types",), _classify_type)):
+        if not len(rows):
+            continue
+        part = cells.take(pa.array(rows))
+        if _digit_blind(vocabularies):
+            # Dates and counts make nearly every description distinct; the classifier cannot tell digits apart.
+            part = pc.replace_substring_regex(part, "[0-9]", "0")
+        codes, uniques = pd.factorize(pd.Series(part, dtype="str"), sort=False)
+        out[rows] = _take([fn(u) for u in uniques], codes)
+    return out
+
+
 def _classify(text: str) -> tuple[str, tuple[str, ...], str]:
     from etl.normalize import sectors
 
     found = sectors.classify(text)
     return found.sector, tuple(found.sectors) or (found.sector,), found.event_type
+
+
+def _classify_type(text: str) -> tuple[None, tuple, str]:
+    """``sectors.classify(text).event_type`` without scoring the sectors (the costlier half)."""
+    from etl.normalize import sectors
+
+    return None, (), sectors._event_type(text, len(text), sectors.fold(text))[0]
+
+
+@cache
+def _digit_blind(vocabularies: tuple[str, ...]) -> bool:
+    """Whether :func:`etl.normalize.sectors.classify` gives the same answer once every ASCII digit reads '0'.
+
+    It does when no keyword of ``vocabularies`` (codebook sections) names a digit or a class holding some
+    digits but not others: the classifier only runs those keywords' regexes (with ``\\b`` and ``\\w`` around them) over the folded text,
+    and every test such a regex makes then answers alike for every digit, at the same offsets.
+    """
+    from re import _parser as sre_parse
+
+    book = codebook()
+    keywords = [kw for vocabulary in vocabularies for spec in book[vocabulary].values()
+                for strength in ("keywords", "weak_keywords") for kw in spec.get(strength) or []]
+    try:
+        return all(_blind(sre_parse.parse(kw)) for kw in keywords)
+    except Exception:  # noqa: BLE001 - a keyword we cannot read: stay exact, classify every blurb
+        return False
+
+
+def _blind(pattern) -> bool:
+    from re import _constants as c
+
+    digits = range(ord("0"), ord("9") + 1)
+    for op, arg in pattern:
+        if op in (c.LITERAL, c.NOT_LITERAL):
+            if arg in digits:
+                return False
+        elif op in (c.ANY, c.AT):
+            continue
+        elif op == c.IN:
+            for item, value in arg:
+                if item == c.LITERAL and value in digits:
+                    return False
+                if item == c.RANGE and not (value[1] < digits.start or value[0] >= digits.stop
+                                            or (value[0] <= digits.start and value[1] >= digits.stop - 1)):
+                    return False
+                if item not in (c.LITERAL, c.RANGE, c.CATEGORY, c.NEGATE):
+                    return False
+        elif op == c.BRANCH:
+            if not all(_blind(branch) for branch in arg[1]):
+                return False
+        elif op == c.SUBPATTERN:
+            if not _blind(arg[3]):
+                return False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+            if not _blind(arg[2]):
+                return False
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if not _blind(arg[1]):
+                return False
+        elif op == getattr(c, "ATOMIC_GROUP", None):
+            if not _blind(arg):
+                return False
+        else:  # back-references and anything unforeseen: not provably blind
+            return False
+    return True
 
 
 def _map_unique(cells: pd.Series, fn) -> np.ndarray:
