@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common  # noqa: E402
 from common import OUT, PY, ROOT, RUNS, Record, Report, TreeWatch, banner, fmt_s, should_stop  # noqa: E402
 
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
@@ -456,7 +457,9 @@ class Server:
                "--browser.gatherUsageStats", "false"]
         self.t0 = time.perf_counter()
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        common._ACTIVE.add(self.proc.pid)  # killed if this benchmark is stopped
         self.watch = TreeWatch(self.proc.pid)
         self.watch.start()
 
@@ -471,6 +474,7 @@ class Server:
 
     def stop(self) -> None:
         self.watch.stop()
+        common._ACTIVE.discard(self.proc.pid)
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)

@@ -6,9 +6,12 @@ A benchmark script prints its figures as it goes and, with ``--json PATH``, writ
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -93,11 +96,33 @@ class ChildRun:
     stderr: str
 
 
+_ACTIVE: set[int] = set()  # process groups of running children, killed if this process is stopped
+
+
+def _kill_children(*_args) -> None:
+    for pgid in list(_ACTIVE):
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
+    _ACTIVE.clear()
+
+
+def _on_term(signum, _frame) -> None:
+    _kill_children()
+    raise SystemExit(128 + signum)
+
+
+atexit.register(_kill_children)
+for _sig in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_sig, _on_term)
+
+
 def run_child(cmd: list, env: dict | None = None, cwd: Path = ROOT, timeout: float | None = None) -> ChildRun:
-    """Run a command, polling the RSS and CPU time of its process tree; kill it after ``timeout`` seconds."""
+    """Run a command in its own process group, polling the RSS and CPU time of its process tree; kill the
+    group after ``timeout`` seconds (or when this process is stopped)."""
     w0 = time.perf_counter()
     proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
+    _ACTIVE.add(proc.pid)
     watch = TreeWatch(proc.pid)
     watch.start()
     timed_out = False
@@ -105,8 +130,10 @@ def run_child(cmd: list, env: dict | None = None, cwd: Path = ROOT, timeout: flo
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
-        os.killpg(proc.pid, 9)
+        os.killpg(proc.pid, signal.SIGKILL)
         _, err = proc.communicate()
+    finally:
+        _ACTIVE.discard(proc.pid)
     wall = time.perf_counter() - w0
     watch.stop()
     return ChildRun(wall, watch.cpu, watch.peak, proc.returncode, timed_out, err.decode(errors="replace")[-4000:])

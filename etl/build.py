@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl import dedupe
+from etl.arrays import Background, distinct_objects, first_positions, gc_paused
 from etl.errors import InputError
 from etl.io import atomic_path
 from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, LIST_COLUMNS, arrow_schema, conform, empty_events
@@ -100,6 +102,7 @@ def _head(path: Path, size: int = 65536) -> bytes:
         raise InputError(path, f"cannot open ({exc.strerror})") from None
 
 
+@gc_paused
 def process_file(path: str, fmt: str, options: Options) -> tuple[Result | None, FileReport]:
     """Run one file through its adapter; an unusable file gives ``(None, report with error)``."""
     p = Path(path)
@@ -139,11 +142,23 @@ def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
 
 
 def _file_digest(path: Path) -> str:
+    # The build hashes each input twice (to skip copies, then for ids): remember the last few by file
+    # identity and modification, so that a 300 MB table is hashed once.
+    st = os.stat(path)
+    key = (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
     h = hashlib.sha1()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    if len(_DIGESTS) > 256:
+        _DIGESTS.clear()
+    _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]
+
+
+_DIGESTS: dict[tuple, str] = {}
 
 
 def build(inputs: list[str | Path], options: Options = Options(), fmt: str = "auto", engine: str = "local",
@@ -189,6 +204,7 @@ def _run_local(paths: list[str], fmt: str, options: Options, progress: bool):
     return [process_file(p, fmt, options) for p in bar]
 
 
+@gc_paused
 def _combine(outcomes) -> Build:
     results = [r for r, _ in outcomes if r is not None]
     reports = [rep for _, rep in outcomes]
@@ -327,8 +343,17 @@ def data_version(df: pd.DataFrame) -> str:
         frame[col] = _categorical(frame[col], lambda cells: [";".join(v) for v in cells], by_identity=True)
     for col in ("start_date", "end_date"):
         frame[col] = _categorical(frame[col], lambda dates: pd.Series(dates).dt.strftime("%Y-%m-%d").tolist())
+    for col in frame.columns:
+        # Strings hash as they would under categorize=True (missing ones included) when categorical; the
+        # (nearly) unique ones, when none is missing, hash the same and faster without the detour.
+        if isinstance(frame[col].dtype, pd.StringDtype) and (
+                col not in ("event_id", "snippet") or frame[col].hasnans):
+            codes, uniques = pd.factorize(frame[col], sort=False)
+            frame[col] = pd.Categorical.from_codes(codes, categories=uniques)
+    # categorize only matters for object columns (a conformed table has none left here).
+    categorize = any(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes)
     h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
+    h.update(pd.util.hash_pandas_object(frame, index=False, categorize=categorize).values.tobytes())
     return h.hexdigest()[:16]
 
 
@@ -338,28 +363,36 @@ def _categorical(values: pd.Series, render, by_identity: bool = False) -> pd.Ser
     ``by_identity``: group cells by object (lists are unhashable; equal lists under two objects are
     merely rendered twice).  Missing values keep what ``render`` gives them, as in :func:`to_csv_frame`.
     """
-    cells = values.to_numpy(dtype=object) if by_identity else values.to_numpy()
-    keys = np.fromiter(map(id, cells), dtype=np.int64, count=len(cells)) if by_identity else values
-    codes, uniques = pd.factorize(keys, sort=False, use_na_sentinel=False)
-    first = np.empty(len(uniques), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    text = pd.Series(render(cells[first]), dtype=object)
+    if by_identity:
+        codes, distinct = distinct_objects(values.to_numpy(dtype=object))
+    else:
+        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
+        distinct = values.to_numpy()[first_positions(codes)]
+    text = pd.Series(render(distinct), dtype=object)
     # Two objects or dates may give one string: categories must be distinct.
     text_codes, categories = pd.factorize(text, sort=False, use_na_sentinel=True)
     return pd.Series(pd.Categorical.from_codes(text_codes[codes], categories=categories), index=values.index)
 
 
+@gc_paused
 def write_all(result: Build, out: Path, rejects: Path | None = None, territory_policy: str = "separate") -> dict:
     """Write events, rejects, side tables and the manifest; return the manifest."""
     out = Path(out)
-    write_events(result.events, out)
+    # Parquet encoding and compression run in C++ without the GIL: the table is written in a thread
+    # while this one hashes it for the manifest.
+    writer = Background(write_events, result.events, out)
+    try:
+        version = data_version(result.events)
+    finally:
+        writer.join()
+    writer.result()
     write_frame(result.rejects, rejects or side_path(out, "rejects"))
     if not result.organizations.empty:
         write_frame(result.organizations, side_path(out, "organizations"))
     if not result.aggregates.empty:
         write_frame(result.aggregates, side_path(out, "aggregates"))
     manifest = {
-        "data_version": data_version(result.events),
+        "data_version": version,
         "events": len(result.events),
         "rejects": len(result.rejects),
         "organizations": len(result.organizations),

@@ -143,3 +143,58 @@ def test_link_tables_count_as_accepted(tmp_path, capsys):
     links.write_text("city1,country1,city2,country2\nLyon,France,Beijing,China\nKobe,Japan,,\n", encoding="utf-8")
     main(["build", str(links), "--out", str(tmp_path / "e.parquet"), "--quiet"])
     assert "read 2 rows = 1 accepted + 1 rejected" in capsys.readouterr().err
+
+
+def _reference_data_version(df):
+    """data_version as first written: a hash of the CSV frame, list cells joined and dates formatted row by row."""
+    import hashlib
+
+    from etl.schema import LIST_COLUMNS
+
+    out = df.copy()
+    for col in LIST_COLUMNS:
+        out[col] = out[col].map(lambda v: ";".join(v))
+    for col in ("start_date", "end_date"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return hashlib.sha256(pd.util.hash_pandas_object(out, index=False).values.tobytes()).hexdigest()[:16]
+
+
+def test_data_version_is_the_hash_of_the_csv_frame():
+    from etl.build import data_version, to_csv_frame
+    from etl.schema import conform
+
+    shared = ["CHN", "PAK"]
+    rows = [dict(event_id=f"id{i}", title=["Forum", "Café ü", None, ""][i % 4],
+                 start_date=["2018-03-01", None, "1999-12-31", "0999-01-01"][i % 4], end_date="2018-03-31",
+                 sectors=[["health"], [], ["a;b"], ["a", "b"]][i % 4], countries=shared if i % 2 else ["PAK"],
+                 organizations=["X", "Y"] if i % 3 else [], sources=["a.txt"], participants=[None, 5][i % 2],
+                 lat=[None, 1.5][i % 2], source_start=i, source_end=i, host_iso3=[None, "PAK"][i % 2],
+                 snippet=[None, "x", "ü"][i % 3]) for i in range(40)]
+    df = conform(pd.DataFrame(rows))
+    full = df.assign(snippet=df["snippet"].fillna("s"), method="m")
+    for frame in (df, full, df.head(1), df.head(0), full.astype({"title": object, "snippet": object})):
+        assert data_version(frame) == _reference_data_version(frame)
+    assert to_csv_frame(full).equals(full.assign(
+        **{c: full[c].map(lambda v: ";".join(v)) for c in ("sectors", "countries", "groups", "organizations", "sources")},
+        start_date=full["start_date"].dt.strftime("%Y-%m-%d"), end_date=full["end_date"].dt.strftime("%Y-%m-%d")))
+
+
+def test_rows_in_order_are_not_sorted_and_others_are():
+    import numpy as np
+
+    from etl.build import _ORDER, _in_order
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        n = int(rng.integers(0, 8))
+        df = pd.DataFrame({
+            "source": pd.array(rng.choice(["a", "b", "é"], n), dtype="string"),
+            "source_start": pd.array(rng.integers(0, 3, n), dtype="Int64"),
+            "source_end": pd.array(rng.integers(0, 3, n), dtype="Int64"),
+            "event_id": pd.array(rng.choice(["x", "y"], n), dtype="string"),
+        })
+        for frame in (df, df.sort_values(list(_ORDER), kind="stable")):
+            stable = frame.sort_values(list(_ORDER), kind="stable")
+            if _in_order(frame, _ORDER):
+                assert list(stable.index) == list(frame.index)
+        assert _in_order(df.sort_values(list(_ORDER), kind="stable"), _ORDER)

@@ -604,3 +604,107 @@ def test_unclosed_quote_offsets():
     assert table.unclosed_quote('a,"b\nc,d\n', ",") == 2
     assert table.unclosed_quote('a,"b ""x"" c",d\n', ",") is None
     assert table.unclosed_quote('a,5" screen\n', ",") is None
+
+
+# ---------------------------------------------------------------- fast paths give what the plain code gave
+
+
+def _reference_organizations(cells):
+    import re
+
+    return [list(dict.fromkeys(p.strip() for p in re.split(r"[|;]", c) if p.strip())) for c in cells]
+
+
+def _cells_sample(seed: int, words: list[str], n: int = 400) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    seps = ["|", ";", " | ", "; ", ";;", "|;", " ; "]
+    return [rng.choice(seps).join(rng.choice(words) for _ in range(rng.choice([0, 1, 1, 2, 3, 20]))) for _ in range(n)]
+
+
+def test_organization_cells_split_as_before():
+    words = ["Org A", " Org B ", "", "  ", "Ministry of Culture, Sports and Tourism", "Org A", "Café\u00a0Society", "x\x1f"]
+    cells = _cells_sample(1, words)
+    got = table._organizations(pd.Series(cells, dtype="str"))
+    assert [list(v) for v in got] == _reference_organizations(cells)
+
+
+def test_country_cases_match_resolve_cells():
+    words = ["Kenya", "KEN", " Japan ", "U.S.A.", "Atlantis", "ASEAN", "", "Korea, Republic of", "Narnia", "CHN", "Burma"]
+    cells = list(dict.fromkeys(_cells_sample(2, words)))
+    case, cases = table._resolved_cases(cells)
+    iso, bad = table.resolve_cells(pd.Series(cells, dtype=object))
+    assert [cases[c] for c in case] == [(list(i), list(b), cell == "") for i, b, cell in zip(iso, bad, cells, strict=True)]
+
+
+def test_text_groups_prefilter_misses_no_group():
+    from etl.normalize.groups import find_groups
+
+    words = ["Shanghai", "Shanghai Cooperation Organisation", "South Africa", "African Union", "AU", "EU", "16 + 1",
+             "Central African Republic", "Belt and Road countries", "nations along the “Belt and Road", "Latin America",
+             "Sino-Africa", "ASEAN", "BRICS", "APEC", "Africa", "European Commission", "CEECs", "visit"]
+    import random
+
+    rng = random.Random(3)
+    titles = pd.Series([" ".join(rng.choice(words) for _ in range(3)) for _ in range(500)], dtype="str")
+    texts = pd.Series([" ".join(rng.choice(words) for _ in range(2)) for _ in range(500)], dtype="str")
+    empty = [[] for _ in range(500)]
+    got = table._text_groups(titles, texts, table._take(empty, range(500)))
+    from etl.normalize.groups import GROUP_NAMES
+
+    hinted = table._hint(titles) | table._hint(texts)
+    want = [[g for g in GROUP_NAMES if g in set(find_groups(t + " " + d))] if h else []
+            for t, d, h in zip(titles, texts, hinted, strict=True)]
+    assert [list(v) for v in got] == want
+
+
+def test_digits_are_blind_to_the_classifier_only_when_no_keyword_names_one():
+    from re import _parser as sre_parse
+
+    assert table._blind(sre_parse.parse(r"visit\w*")) and table._blind(sre_parse.parse(r"[0-9]+ forums?"))
+    assert not table._blind(sre_parse.parse(r"16\s*\+\s*1")) and not table._blind(sre_parse.parse(r"[5-9]x"))
+    assert not table._blind(sre_parse.parse(r"(a)\1"))
+
+
+def test_type_only_classification_is_the_classifiers_type():
+    from etl.normalize import sectors
+
+    texts = ["Delegation visits Nairobi. 12 signed an MoU on 2019-03-04", "2030 agenda b2b fair", "nothing here",
+             "Teachers accepted 3 new members", "A training camp for 40 youth in 2021"]
+    for text in texts:
+        assert table._classify_type(text)[2] == sectors.classify(text).event_type
+        masked = text.translate(str.maketrans("123456789", "000000000"))
+        if table._digit_blind(("event_types",)):
+            assert table._classify_type(masked) == table._classify_type(text)
+        if table._digit_blind(("sectors", "event_types")):
+            assert table._classify(masked) == table._classify(text)
+
+
+def test_strip_and_blank_cells_as_arrow_does():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = [" a", "b ", "c", "", "d\x1f", "é", "x\u3000", "y", "\n", "two\nlines", "  "]
+    cells = pd.Series(values * 200, dtype="str")
+    assert table._strip(cells).equals(cells.str.strip())
+    assert table._strip(cells.iloc[2:3]).equals(cells.iloc[2:3].str.strip())
+    arrow = pa.array(cells.array).cast(pa.large_string())
+    want = pc.if_else(pc.equal(arrow, ""), pa.scalar(None, pa.large_string()), pc.replace_substring(arrow, "\n", " "))
+    assert table._blank_as_null(arrow).equals(want)
+
+
+@pytest.mark.parametrize("data", [
+    "date,title,country\n2019-01-05,Ünïcode,Kenya\n2019-01-06,b,Peru\n",
+    "\ufeffdate,title,country\n2019-01-05,a,Kenya\n",
+    "date,title,country\r\n2019-01-05,a,Kenya\r\n2019-01-06,\"multi\r\nline\",Peru\r\n",
+    "Report\n\ndate,title,country\n2019-01-05,\"a \"\"q\"\" b\",Kenya\n2019-01-06,5\" screen,Peru\n",
+    "date,title,country\n",
+    "date,title,country\n   \n\n",
+])
+def test_plain_utf8_is_read_as_the_decoded_text_is(tmp_path, monkeypatch, data):
+    path = write(tmp_path, data)
+    fast = table.load_delimited(path)
+    monkeypatch.setattr(table, "_plain_utf8", lambda data: False)
+    slow = table.load_delimited(path)
+    assert fast.frame.equals(slow.frame) and list(fast.rows) == list(slow.rows) and fast.rejects == slow.rejects

@@ -78,6 +78,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -86,9 +87,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from etl.arrays import Background, distinct_objects, first_positions
 from etl.errors import InputError
 from etl.io import decode, read_bytes
 from etl.normalize import countries
+from etl.normalize import sectors as classifier
 from etl.normalize.groups import GROUP_NAMES, find_groups
 from etl.schema import REJECT_COLUMNS, codebook
 from etl.sources import gdelt
@@ -151,11 +154,35 @@ class Raw:
     def __post_init__(self):
         # One string dtype (Arrow-backed) for every loader: the vectorised steps rely on it.
         if len(self.frame.columns):
-            self.frame = self.frame.astype("str").fillna("").apply(lambda s: s.str.strip())
+            self.frame = self.frame.astype("str").fillna("").apply(_strip)
 
     @property
     def read(self) -> int:
         return len(self.frame) + len(self.rejects)
+
+
+# Bytes a whitespace character that .str.strip() removes (Arrow's utf8_trim_whitespace) may begin or end with.
+_MAYBE_SPACE = np.zeros(256, dtype=bool)
+_MAYBE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_MAYBE_SPACE[0x80:] = True  # any non-ASCII character: left to the real thing
+
+
+def _strip(cells: pd.Series) -> pd.Series:
+    """``cells.str.strip()``, without copying a column none of whose cells begins or ends with whitespace."""
+    array = pa.array(cells.array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not len(array) or array.null_count or array.offset or not pa.types.is_large_string(array.type):
+        return cells.str.strip()
+    _, offsets, data = array.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64, count=len(array) + 1)
+    filled = ends[1:] > ends[:-1]
+    if data is None or not filled.any():
+        return cells
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if _MAYBE_SPACE[raw[ends[:-1][filled]]].any() or _MAYBE_SPACE[raw[ends[1:][filled] - 1]].any():
+        return cells.str.strip()
+    return cells
 
 
 # ---------------------------------------------------------------- sniffing and dispatch
@@ -849,9 +876,11 @@ def _events(raw: Raw, fields: dict[str, str], path: Path, options: Options) -> R
                               _reject_frame(source, raw.rows[~ok], reason[~ok], detail[~ok])])
     if not ok.any():
         return Result(events=pd.DataFrame(), rejects=rejects, rows_read=raw.read)
-    kept = frame[ok].reset_index(drop=True)
-    events = _event_frame(kept, fields, _subset(when, ok), _subset(place, ok), _subset(count, ok), source,
-                          (options.home or "").upper())
+    if ok.all():  # nothing to leave out: spare copying every column
+        kept, keep = frame.reset_index(drop=True), lambda parts: parts
+    else:
+        kept, keep = frame[ok].reset_index(drop=True), lambda parts: _subset(parts, ok)
+    events = _event_frame(kept, fields, keep(when), keep(place), keep(count), source, (options.home or "").upper())
     events["source_start"] = events["source_end"] = raw.rows[ok]
     return Result(events=events, rejects=rejects, rows_read=raw.read)
 
@@ -871,29 +900,49 @@ def _subset(parts: dict, ok: np.ndarray) -> dict:
 
 def _event_frame(frame: pd.DataFrame, fields: dict, when: dict, place: dict, count: dict, source: str,
                  home: str) -> pd.DataFrame:
+    # The snippets are Arrow kernels, which let go of the GIL: render them meanwhile.
+    snippets = Background(render_rows, frame)
     title_cells, text_cells = _cells(frame, fields.get("title")), _cells(frame, fields.get("description"))
     codes = _codes(frame, fields, title_cells, text_cells)
     title = _titles(title_cells, text_cells, codes["event_type"], place["where"])
     groups = _text_groups(title_cells, text_cells, place["groups"])
-    guesses = [(codes["sector_guessed"], ";sector=classified"), (codes["type_guessed"], ";type=classified")]
-    method = pd.Series("table:row", index=frame.index, dtype=object)
-    for mask, note in guesses:
-        method[mask] = method[mask] + note
-    unresolved = pd.Series(place["unresolved"], index=frame.index)
-    has_bad = unresolved.ne("").to_numpy()
-    method[has_bad] = method[has_bad] + ";unresolved=" + unresolved[has_bad]
+    # "table:row[;sector=classified][;type=classified][;unresolved=...]", made once per distinct combination.
+    bad_codes, bad_parts = pd.factorize(place["unresolved"], sort=False)
+    has_bad = np.asarray([b != "" for b in bad_parts], dtype=bool)[bad_codes] if len(bad_parts) else \
+        np.zeros(len(frame), dtype=bool)
+    combo = (codes["sector_guessed"].astype(np.int64) * 2 + codes["type_guessed"]) * max(len(bad_parts), 1) + bad_codes
+    combo_codes, combo_uniques = pd.factorize(combo, sort=False)
+    notes = []
+    for key in combo_uniques.tolist():
+        guessed, bad = divmod(key, max(len(bad_parts), 1))
+        notes.append("table:row" + (";sector=classified" if guessed >= 2 else "")
+                     + (";type=classified" if guessed % 2 else "")
+                     + (f";unresolved={bad_parts[bad]}" if bad_parts[bad] else ""))
+    method = _take(notes, combo_codes)
     confidence = (CONFIDENCE - 0.1 * codes["sector_guessed"] - 0.1 * codes["type_guessed"] - 0.2 * has_bad)
     return pd.DataFrame({
-        "title": title,
-        "start_date": when["start"], "end_date": when["end"], "date_precision": when["precision"],
-        "event_type": codes["event_type"], "sector": codes["sector"], "sectors": codes["sectors"],
-        "host_iso3": place["host"], "host_city": place["city"], "lat": place["lat"], "lon": place["lon"],
-        "home_iso3": home, "countries": place["countries"], "groups": groups,
-        "participants": count["values"], "participants_qualifier": count["qualifier"],
+        "title": _text(title),
+        "start_date": when["start"], "end_date": when["end"], "date_precision": _text(when["precision"]),
+        "event_type": _text(codes["event_type"]), "sector": _text(codes["sector"]), "sectors": codes["sectors"],
+        "host_iso3": _text(place["host"]), "host_city": _text(place["city"]), "lat": place["lat"],
+        "lon": place["lon"], "home_iso3": home, "countries": place["countries"], "groups": groups,
+        "participants": count["values"], "participants_qualifier": _text(count["qualifier"]),
         "organizations": _organizations(_cells(frame, fields.get("organizations"), join=True)),
-        "source": source, "snippet": render_rows(frame), "source_kind": "table",
-        "confidence": np.clip(confidence, 0.3, 1.0), "method": method.to_numpy(),
+        "source": source, "snippet": snippets.result(), "source_kind": "table",
+        "confidence": np.clip(confidence, 0.3, 1.0), "method": _text(method),
     })
+
+
+def _text(cells):
+    """An object array of str (and None) as the "str" array pandas would make of it, built with Arrow from
+    its distinct objects (these columns repeat a few strings): pandas converts a million objects one by one."""
+    if not isinstance(cells, np.ndarray) or cells.dtype != object or len(cells) < 1000:
+        return cells
+    codes, distinct = distinct_objects(cells)
+    kinds = set(map(type, distinct))
+    if len(distinct) > len(cells) // 2 or str not in kinds or not kinds <= {str, type(None)}:
+        return cells  # all missing (pandas keeps objects), or other objects: as pandas would have it
+    return pd.array(pa.array(list(distinct), pa.large_string()).take(pa.array(codes)), dtype="str")
 
 
 # -- dates
@@ -968,14 +1017,12 @@ def _places(frame: pd.DataFrame, fields: dict[str, str], home: str) -> dict:
     keys = [pd.factorize(c, sort=False) for c in (country_cells, host_cells, city_cells)]
     # Plain lists: indexing the uniques (Arrow-backed indexes) once per combination costs microseconds each.
     country_names, host_names, city_names = (k[1].tolist() for k in keys)
-    country_lists = _cell_resolution(pd.Series(country_names, dtype=object))
-    host_lists = _cell_resolution(pd.Series(host_names, dtype=object))
-    cities = [_city(c) for c in city_names]
     # _place sees a cell only through its resolution and whether it is empty: cells alike in both
     # ("U.S.A.; FRA" and "USA|France") are one case, so that the combinations stay few.
-    country_case, country_first = _cases(country_lists, country_names)
-    host_case, host_first = _cases(host_lists, host_names)
-    n_host, n_city = max(len(host_first), 1), max(len(city_names), 1)
+    country_case, country_res = _resolved_cases(country_names)
+    host_case, host_res = _resolved_cases(host_names)
+    cities = [_city(c) for c in city_names]
+    n_host, n_city = max(len(host_res), 1), max(len(city_names), 1)
     combo = (country_case[keys[0][0]] * n_host + host_case[keys[1][0]]) * n_city + keys[2][0]
     combo_codes, combo_uniques = pd.factorize(combo, sort=False)
     has_host = bool(fields.get("host_country"))
@@ -983,10 +1030,8 @@ def _places(frame: pd.DataFrame, fields: dict[str, str], home: str) -> dict:
     if len(combo_uniques):
         c_of, rest = np.divmod(np.asarray(combo_uniques, dtype=np.int64), n_host * n_city)
         h_of, t_of = np.divmod(rest, n_city)
-        c_of, h_of = np.asarray(country_first)[c_of], np.asarray(host_first)[h_of]
-        rows = [_place(country_lists[c], host_lists[h] if has_host else None,
-                       cities[t] if cities else None, city_names[t] if city_names else "",
-                       has_country_column, home, country_names[c], host_names[h])
+        rows = [_place(country_res[c], host_res[h] if has_host else None,
+                       cities[t] if cities else None, city_names[t] if city_names else "", has_country_column, home)
                 for c, h, t in zip(c_of.tolist(), h_of.tolist(), t_of.tolist(), strict=True)]
     out = {name: _take([r[i] for r in rows], combo_codes) for i, name in enumerate(_PLACE_PARTS)}
     out["lat"], out["lon"] = out["lat"].astype("float64"), out["lon"].astype("float64")
@@ -994,33 +1039,82 @@ def _places(frame: pd.DataFrame, fields: dict[str, str], home: str) -> dict:
         lat, lon = _explicit_coords(frame, fields)
         out["lat"] = np.where(np.isnan(lat), out["lat"], lat)
         out["lon"] = np.where(np.isnan(lon), out["lon"], lon)
-    cells = (country_cells + " " + host_cells).str.strip()
-    out["rejects"] = [(out["reject"] != None, out["reject"], cells)]  # noqa: E711
+    rejected = out["reject"] != None  # noqa: E711
+    # The detail of a reject: only rejected rows need it (a million concatenations otherwise).
+    cells = np.full(len(frame), None, dtype=object)
+    if rejected.any():
+        at = np.flatnonzero(rejected)
+        cells[at] = (country_cells.iloc[at] + " " + host_cells.iloc[at]).str.strip().to_numpy(dtype=object)
+    out["rejects"] = [(rejected, out["reject"], cells)]
     return out
 
 
-def _cases(resolved: list[tuple[list[str], list[str]]], cells: list[str]) -> tuple[np.ndarray, list[int]]:
-    """Each distinct cell's case number (same resolution, same emptiness) and each case's first cell."""
-    case: dict = {}
-    first: list[int] = []
-    numbers = np.empty(len(cells), dtype=np.int64)
-    for i, ((iso, bad), cell) in enumerate(zip(resolved, cells, strict=True)):
-        key = (tuple(iso), tuple(bad), cell == "")
-        if key not in case:
-            case[key] = len(first)
-            first.append(i)
-        numbers[i] = case[key]
-    return numbers, first
+def _resolved_cases(cells: list[str]) -> tuple[np.ndarray, list[tuple[list[str], list[str], bool]]]:
+    """Distinct country cells -> (case of each cell, cases): a case is what :func:`resolve_cells` gives a
+    cell (ISO3 list, unresolved parts) and whether the cell is empty.
+
+    The cells are split and their parts stripped in one pass; each distinct part is resolved once, and
+    each distinct sequence of parts is put together once.
+    """
+    n = len(cells)
+    if not n:
+        return np.zeros(0, dtype=np.int64), []
+    pieces = pc.split_pattern_regex(pa.array(cells, pa.large_string()), _STRONG_SEPARATOR.pattern)
+    counts = pc.list_value_length(pieces).to_numpy()
+    codes, raw = _dictionary(pieces.flatten())
+    part_ids: dict[str, int] = {}
+    raw_part = np.array([part_ids.setdefault(r.strip(), len(part_ids)) if r.strip() else -1 for r in raw] or [-1],
+                        dtype=np.int64)
+    parts = list(part_ids)
+    iso, bad = countries.resolve_cell_lists(pd.Series(parts, dtype=object)) if parts else ([], [])
+    # Parts that resolve alike ("U.S.A.", "USA") are alike in every cell: number the resolutions.
+    resolution: dict = {}
+    part_resolution = np.array([resolution.setdefault((tuple(i), tuple(b)), len(resolution))
+                                for i, b in zip(iso, bad, strict=True)] + [-1], dtype=np.int64)
+    part_iso, part_bad = zip(*resolution, strict=True) if resolution else ((), ())
+    ids = part_resolution[raw_part[codes]]  # a blank part (-1) points at the -1 after the last resolution
+    owner = np.repeat(np.arange(n), counts)[ids >= 0]
+    ids = ids[ids >= 0]
+    length = np.bincount(owner, minlength=n)
+    start = np.cumsum(length) - length
+    # Cells with the same parts in the same order (and alike in emptiness) are one sequence.
+    key = np.fromiter((c == "" for c in cells), dtype=np.int64, count=n)
+    longest = int(length.max())
+    if longest > 16:  # a few very long lists: key the sequences themselves
+        seen: dict = {}
+        key = np.array([seen.setdefault((c == "", tuple(ids[start[i]:start[i] + length[i]].tolist())), len(seen))
+                        for i, c in enumerate(cells)], dtype=np.int64)
+    else:
+        position = np.arange(len(ids)) - start[owner]
+        for k in range(longest):
+            at = position == k
+            column = np.zeros(n, dtype=np.int64)
+            column[owner[at]] = ids[at] + 1
+            key = pd.factorize(key * (len(resolution) + 1) + column, sort=False)[0]
+    key = pd.factorize(key, sort=False)[0]
+    first = first_positions(key)
+    case_of: dict = {}
+    cases: list = []
+    sequence_case = []
+    ids_list, start_list, length_list = ids.tolist(), start.tolist(), length.tolist()
+    for i in first.tolist():
+        at = start_list[i]
+        sequence = ids_list[at:at + length_list[i]]
+        if len(sequence) == 1:  # one part: its codes are distinct already
+            found, missing = part_iso[sequence[0]], part_bad[sequence[0]]
+        else:
+            found = tuple(dict.fromkeys(chain.from_iterable([part_iso[p] for p in sequence])))
+            missing = tuple(chain.from_iterable([part_bad[p] for p in sequence]))
+        case = (found, missing, cells[i] == "")
+        number = case_of.get(case)
+        if number is None:
+            number = case_of[case] = len(cases)
+            cases.append((list(found), list(missing), case[2]))
+        sequence_case.append(number)
+    return np.array(sequence_case, dtype=np.int64)[key], cases
 
 
 _PLACE_PARTS = ("countries", "host", "city", "lat", "lon", "groups", "unresolved", "where", "reject")
-
-
-def _cell_resolution(cells: pd.Series) -> list[tuple[list[str], list[str]]]:
-    if cells.empty:
-        return []
-    iso, bad = resolve_cells(cells)
-    return list(zip(iso, bad, strict=True))
 
 
 def _city(name: str):
@@ -1032,20 +1126,24 @@ def _city(name: str):
     return found
 
 
-def _place(country: tuple, host: tuple | None, found_city, city_name: str, has_country_column: bool, home: str,
-           country_cell: str, host_cell: str) -> tuple:
-    """Everything about where one distinct (countries, host, city) combination points."""
-    iso, bad = list(country[0]), list(country[1])
-    host_iso = None
+def _place(country: tuple, host: tuple | None, found_city, city_name: str, has_country_column: bool,
+           home: str) -> tuple:
+    """Everything about where one distinct (countries, host, city) combination points.
+
+    ``country`` and ``host`` are cases of :func:`_resolved_cases`: (ISO3 list, unresolved parts, empty cell).
+    """
+    iso, bad, country_empty = country
+    host_iso, host_empty = None, True
     if host is not None:
         host_iso = host[0][0] if host[0] else None
-        bad += list(host[1])
+        bad = bad + host[1] if host[1] else bad
+        host_empty = host[2]
     # An empty host cell falls back to the city, trusted only when it agrees with the row's countries.
     if host_iso is None and found_city is not None and (
             not has_country_column or found_city.iso3 in iso or found_city.iso3 == home):
         host_iso = found_city.iso3
-    groups, unresolved = _split_groups(bad)
-    listed = [c for c in dict.fromkeys(iso + ([host_iso] if host_iso else [])) if c != home]
+    groups, unresolved = _split_groups(bad) if bad else ([], [])
+    listed = [c for c in dict.fromkeys(iso + [host_iso] if host_iso else iso) if c != home]
     lat = lon = float("nan")
     if found_city is not None and found_city.iso3 == host_iso and found_city.lat is not None:
         lat, lon = found_city.lat, found_city.lon
@@ -1054,7 +1152,7 @@ def _place(country: tuple, host: tuple | None, found_city, city_name: str, has_c
     where = city_name or ", ".join(listed) or ", ".join(groups)
     reject = None
     if has_country_column and not iso and not host_iso and not groups:
-        reject = "unknown country" if (country_cell or host_cell) else "missing country"
+        reject = "missing country" if country_empty and host_empty else "unknown country"
     return (listed, host_iso, city_name or None, lat, lon, groups, ", ".join(unresolved), where, reject)
 
 
@@ -1093,11 +1191,19 @@ def _text_groups(title: pd.Series, description: pd.Series, from_cells: np.ndarra
     # literal one of its patterns needs stands.
     needs = _group_needs()
     if needs is not None:
-        has = {part: np.asarray(pc.match_substring(texts, part).to_numpy(zero_copy_only=False), dtype=bool)
-               for part in dict.fromkeys(p for parts in needs for p in parts)}
-        keep = np.zeros(len(rows), dtype=bool)
-        for parts in needs:
-            keep |= np.logical_and.reduce([has[p] for p in parts])
+        # One pass: some way to match whose literal runs all stand, in order.  find_groups first masks the
+        # countries its patterns must not take ("South Africa"); masking them here too (RE2's \s is ASCII,
+        # so never more than find_groups masks) spares it the many texts that only name those.
+        ways = "|".join(".*".join(_re2_literal(run) for run in runs) for runs in needs)
+        try:
+            if (mask := _not_continent()) is not None:
+                texts_masked = pc.replace_substring_regex(texts, mask, "#")
+            else:
+                texts_masked = texts
+            keep = pc.match_substring_regex(texts_masked, f"(?s){ways}").to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:  # a pattern RE2 cannot take: look everywhere the hint pointed
+            keep = np.ones(len(rows), dtype=bool)
+        keep = np.asarray(keep, dtype=bool)
         rows, texts = rows[keep], texts.filter(pa.array(keep))
     for i, text in zip(rows.tolist(), texts.to_pylist(), strict=True):
         found = find_groups(text)
@@ -1111,7 +1217,7 @@ def _group_needs() -> tuple[tuple[str, ...], ...] | None:
     """What a text must hold for :func:`find_groups` to find a group in it; None when that is not known.
 
     One entry per way a group's pattern can match (its branches, spelled out): the runs of literal
-    characters that way takes, every one of which a match holds.  Masking "South Africa" in
+    characters that way takes, which a match holds, in that order.  Masking "South Africa" in
     ``find_groups`` only ever removes matches, so a text lacking every entry has no group.
     """
     from re import _parser as sre_parse
@@ -1131,6 +1237,18 @@ def _group_needs() -> tuple[tuple[str, ...], ...] | None:
     except Exception:  # noqa: BLE001 - a pattern we cannot read: run find_groups on every hinted text
         return None
     return tuple(dict.fromkeys(out))
+
+
+def _not_continent() -> str | None:
+    """find_groups' mask as an RE2 pattern masking no more than it does, when it is the one known here."""
+    from etl.normalize import groups
+
+    known = r"South\s+Africa|Central African"
+    return known if groups._NOT_CONTINENT.pattern == known and not groups._NOT_CONTINENT.flags & ~re.UNICODE else None
+
+
+def _re2_literal(text: str) -> str:
+    return "".join(ch if ch.isascii() and ch.isalnum() else f"\\x{{{ord(ch):x}}}" for ch in text)
 
 
 def _spell_out(items: list, limit: int = 256) -> list[list]:
@@ -1192,53 +1310,82 @@ def _codes(frame: pd.DataFrame, fields: dict, title: pd.Series, text: pd.Series)
     need_sector, need_type = pd.isna(primary), pd.isna(types)
     rows = np.flatnonzero(need_sector | need_type)
     if len(rows):
-        # The lead says what the event is; a 10 MB notes cell would only slow the keyword scan down.
-        pick = lambda s: s.iloc[rows]  # noqa: E731
-        blurb = pick(title) + ". " + pick(text).str.slice(0, CLASSIFY_CHARS) + ". " + pick(sector_cells) + " " + \
-            pick(type_cells)
-        guessed = _guess_codes(blurb.str.strip(". "), need_sector[rows])
+        which, guessed = _guess_codes((title, text, sector_cells, type_cells), rows, need_sector[rows])
         fill = need_sector[rows]
-        sectors[rows[fill]] = _take([list(g[1]) for g in guessed[fill]], np.arange(fill.sum()))
-        primary[rows[fill]] = [g[0] for g in guessed[fill]]
+        sectors[rows[fill]] = _take([g[1] for g in guessed], which[fill])
+        primary[rows[fill]] = _take([g[0] for g in guessed], which[fill])
         fill = need_type[rows]
-        types[rows[fill]] = [g[2] for g in guessed[fill]]
+        types[rows[fill]] = _take([g[2] for g in guessed], which[fill])
     return {"sector": primary, "sectors": sectors, "event_type": types,
             "sector_guessed": need_sector, "type_guessed": need_type}
 
 
-def _guess_codes(blurbs: pd.Series, need_sector: np.ndarray) -> np.ndarray:
-    """``_classify`` of each blurb, run once per distinct blurb (digits aside, see :func:`_digit_blind`).
+def _guess_codes(parts: tuple, rows: np.ndarray, need_sector: np.ndarray) -> tuple[np.ndarray, list]:
+    """What the classifier makes of each row's blurb: ``guessed[which[i]]`` for ``rows[i]``.
 
-    Where only the event type is wanted (the row's sector cell gave a code), only the type is
-    computed, as :func:`etl.normalize.sectors.classify` computes it; the sector parts are then None.
+    The blurb is "<title>. <description's first CLASSIFY_CHARS characters>. <sector cell> <type cell>"
+    without leading or trailing dots and spaces (the lead says what the event is; a 10 MB notes cell
+    would only slow the keyword scan down), and ``guessed`` holds (sector, sectors, type).  Each
+    distinct blurb is classified once, digits aside (see :func:`_digit_blind`).  Where only the type is
+    wanted (the row's sector cell gave a code) only the type is computed, as
+    :func:`etl.normalize.sectors.classify` computes it, and the sector parts are None.
     """
-    out = np.empty(len(blurbs), dtype=object)
-    cells = pa.array(blurbs)
-    for rows, vocabularies, fn in ((np.flatnonzero(need_sector), ("sectors", "event_types"), _classify),
-                                   (np.flatnonzero(~need_sector), ("event_types",), _classify_type)):
-        if not len(rows):
+    which = np.empty(len(rows), dtype=np.int64)
+    guessed: list = []
+    for group, vocabularies, fn in ((need_sector, ("sectors", "event_types"), _classify),
+                                    (~need_sector, ("event_types",), _classify_type)):
+        if not group.any():
             continue
-        part = cells.take(pa.array(rows))
-        if _digit_blind(vocabularies):
-            # Dates and counts make nearly every description distinct; the classifier cannot tell digits apart.
-            part = pc.replace_substring_regex(part, "[0-9]", "0")
-        codes, uniques = pd.factorize(pd.Series(part, dtype="str"), sort=False)
-        out[rows] = _take([fn(u) for u in uniques], codes)
-    return out
+        codes, blurbs = _distinct_blurbs(parts, rows[group], _digit_blind(vocabularies))
+        which[group] = codes + len(guessed)
+        guessed += [fn(b) for b in blurbs]
+    return which, guessed
 
 
-def _classify(text: str) -> tuple[str, tuple[str, ...], str]:
-    from etl.normalize import sectors
+def _distinct_blurbs(parts: tuple, rows: np.ndarray, blind: bool) -> tuple[np.ndarray, list[str]]:
+    """The rows' blurbs (see :func:`_guess_codes`), each distinct one once: ``(codes, blurbs)``.
 
-    found = sectors.classify(text)
-    return found.sector, tuple(found.sectors) or (found.sector,), found.event_type
+    Built from the distinct cells of each part rather than from a million concatenated strings;
+    ``blind``: every ASCII digit reads '0' (dates would otherwise make nearly every description distinct).
+    """
+    title, text, sector, kind = (p if len(rows) == len(p) else p.iloc[rows] for p in parts)
+    if len(text) and text.str.len().max() > CLASSIFY_CHARS:
+        text = text.str.slice(0, CLASSIFY_CHARS)
+    key = np.zeros(len(rows), dtype=np.int64)
+    columns = []
+    for cells in (title, text, sector, kind):
+        codes, distinct = _dictionary(cells, zero_digits=blind)
+        key = pd.factorize(key * max(len(distinct), 1) + codes, sort=False)[0]
+        columns.append((codes, distinct))
+    first = first_positions(key)
+    t, d, s, k = ([distinct[i] for i in codes[first].tolist()] for codes, distinct in columns)
+    return key, [f"{a}. {b}. {c} {e}".strip(". ") for a, b, c, e in zip(t, d, s, k, strict=True)]
 
 
-def _classify_type(text: str) -> tuple[None, tuple, str]:
+def _dictionary(cells: pd.Series | pa.Array, zero_digits: bool = False) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize(cells)`` through Arrow: (codes, distinct values); ``zero_digits``: every ASCII digit as '0'
+    first, straight on the UTF-8 bytes (a byte that is an ASCII digit is always that digit)."""
+    array = pa.array(cells.array) if isinstance(cells, pd.Series) else cells
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if zero_digits and len(array) and array.buffers()[2] is not None:
+        validity, offsets, data = array.buffers()
+        raw = np.frombuffer(data, dtype=np.uint8).copy()
+        raw[(raw > 0x30) & (raw <= 0x39)] = 0x30
+        array = pa.Array.from_buffers(array.type, len(array), [validity, offsets, pa.py_buffer(raw)],
+                                      null_count=array.null_count, offset=array.offset)
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
+
+
+def _classify(text: str) -> tuple[str, list[str], str]:
+    found = classifier.classify(text)
+    return found.sector, list(tuple(found.sectors) or (found.sector,)), found.event_type
+
+
+def _classify_type(text: str) -> tuple[None, None, str]:
     """``sectors.classify(text).event_type`` without scoring the sectors (the costlier half)."""
-    from etl.normalize import sectors
-
-    return None, (), sectors._event_type(text, len(text), sectors.fold(text))[0]
+    return None, None, classifier._event_type(text, len(text), classifier.fold(text))[0]
 
 
 @cache
@@ -1348,8 +1495,22 @@ def _titles(title: pd.Series, text: pd.Series, event_type: np.ndarray, where: np
 
 
 def _organizations(cells: pd.Series) -> np.ndarray:
-    # Organization names may hold commas ("Ministry of Culture, Sports and Tourism"): split on | and ; only.
-    return _map_unique(cells, lambda c: list(dict.fromkeys(p.strip() for p in re.split(r"[|;]", c) if p.strip())))
+    """Each cell's organization names, split on | and ; (names may hold commas: "Ministry of Culture, Sports
+    and Tourism"), stripped, blanks dropped, each once."""
+    codes, distinct = _dictionary(cells)
+    if not len(distinct):
+        return np.empty(len(cells), dtype=object)
+    # Split every distinct cell in one pass; strip each distinct piece once.
+    pieces = pc.split_pattern_regex(pa.array(distinct, pa.large_string()), _STRONG_SEPARATOR.pattern)
+    ends = np.cumsum(pc.list_value_length(pieces).to_numpy()).tolist()
+    piece_codes, piece_texts = _dictionary(pieces.flatten())
+    stripped = [p.strip() for p in piece_texts]
+    flat = [stripped[i] for i in piece_codes.tolist()]
+    lists, start = [], 0
+    for end in ends:
+        lists.append(list(dict.fromkeys(p for p in flat[start:end] if p)))
+        start = end
+    return _take(lists, codes)
 
 
 def render_rows(frame: pd.DataFrame) -> pd.Series:
@@ -1359,11 +1520,10 @@ def render_rows(frame: pd.DataFrame) -> pd.Series:
     """
     if frame.empty:
         return pd.Series([], dtype="str")
-    text, null = pa.large_string(), pa.scalar(None, pa.large_string())
+    text = pa.large_string()
     parts = []
     for col in frame.columns:
-        cell = pa.array(_cells(frame, col)).cast(text)
-        cell = pc.if_else(pc.equal(cell, ""), null, pc.replace_substring(cell, "\n", " "))
+        cell = _blank_as_null(pa.array(_cells(frame, col)).cast(text))
         parts.append(pc.binary_join_element_wise(pa.scalar(f"{col}=", text), cell, pa.scalar("", text)))
     joined = pc.binary_join_element_wise(*parts, pa.scalar("; ", text), null_handling="skip")
     long = pc.greater(pc.utf8_length(joined), SNIPPET_MAX)
@@ -1373,3 +1533,21 @@ def render_rows(frame: pd.DataFrame) -> pd.Series:
         joined = pc.if_else(long, cut, joined)
     # Stay in Arrow: a round trip through a million Python strings costs seconds.
     return joined.to_pandas()
+
+
+def _blank_as_null(cell) -> pa.Array:
+    """``if_else(equal(cell, ""), null, replace_substring(cell, "\\n", " "))`` for a large_string column,
+    reading the offsets and bytes directly: no copy of a column that holds no newline."""
+    if isinstance(cell, pa.ChunkedArray):
+        cell = cell.combine_chunks()
+    if cell.null_count or cell.offset or not len(cell):
+        return pc.if_else(pc.equal(cell, ""), pa.scalar(None, cell.type), pc.replace_substring(cell, "\n", " "))
+    _, offsets, data = cell.buffers()
+    if data is not None and np.any(np.frombuffer(data, dtype=np.uint8) == 10):
+        cell = pc.replace_substring(cell, "\n", " ")  # same lengths: the blanks stay where they are
+        _, offsets, data = cell.buffers()
+    blank = np.diff(np.frombuffer(offsets, dtype=np.int64, count=len(cell) + 1)) == 0
+    if not blank.any():
+        return cell
+    validity = pa.py_buffer(np.packbits(~blank, bitorder="little"))
+    return pa.Array.from_buffers(cell.type, len(cell), [validity, offsets, data], null_count=int(blank.sum()))
