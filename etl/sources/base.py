@@ -45,7 +45,11 @@ class Result:
 
 
 def empty_rejects() -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series(dtype="string") for c in REJECT_COLUMNS})
+    # Every file gets one; building four empty string columns costs milliseconds, copying a template does not.
+    return _EMPTY_REJECTS.copy()
+
+
+_EMPTY_REJECTS = pd.DataFrame({c.name: pd.Series(dtype="string") for c in REJECT_COLUMNS})
 
 
 def reject_rows(rows: list[tuple[str, str, str, str | None]]) -> pd.DataFrame:

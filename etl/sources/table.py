@@ -91,8 +91,8 @@ from etl.arrays import Background, distinct_objects, first_positions
 from etl.errors import InputError
 from etl.io import decode, read_bytes
 from etl.normalize import countries
+from etl.normalize import groups as group_names
 from etl.normalize import sectors as classifier
-from etl.normalize.groups import GROUP_NAMES, find_groups
 from etl.schema import REJECT_COLUMNS, codebook
 from etl.sources import gdelt
 from etl.sources.base import Options, Result, empty_rejects
@@ -1159,7 +1159,8 @@ def _place(country: tuple, host: tuple | None, found_city, city_name: str, has_c
 def _split_groups(parts: list[str]) -> tuple[list[str], list[str]]:
     groups, rest = [], []
     for part in parts:
-        found = find_groups(part) or [g for g in GROUP_NAMES if g.lower() == part.strip().lower()]
+        found = group_names.find_groups(part) or [
+            g for g in group_names.GROUP_NAMES if g.lower() == part.strip().lower()]
         (groups.extend(found) if found else rest.append(part))
     return list(dict.fromkeys(groups)), rest
 
@@ -1171,121 +1172,24 @@ def _explicit_coords(frame: pd.DataFrame, fields: dict[str, str]) -> tuple[np.nd
     return lat.mask(bad).to_numpy(dtype="float64"), lon.mask(bad).to_numpy(dtype="float64")
 
 
-# A cheap RE2 pre-filter (Arrow kernel): find_groups' full patterns run only on cells that match it.
-_GROUP_HINT = r"ASEAN|SCO|BRIC|Shanghai|Southeast Asian|CEEC|16 *\+ *1|17 *\+ *1|APEC|Asia-Pacific|EU|European|Africa|AU|Belt and Road|Latin"
-
-
-def _hint(cells: pd.Series) -> np.ndarray:
-    found = pc.match_substring_regex(pa.array(cells), _GROUP_HINT)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def _text_groups(title: pd.Series, description: pd.Series, from_cells: np.ndarray) -> np.ndarray:
-    """Groups named in the country cells, then in the title and description (regexes only where a hint appears)."""
-    out = from_cells.copy()  # the lists are shared between rows: replace them, never mutate
-    rows = np.flatnonzero(_hint(title) | _hint(description))
-    if not len(rows):
-        return out
-    texts = pa.array(title.iloc[rows] + " " + description.iloc[rows])
-    # "Shanghai" hints at the SCO, yet few texts name the organization: find_groups runs only where every
-    # literal one of its patterns needs stands.
-    needs = _group_needs()
-    if needs is not None:
-        # One pass: some way to match whose literal runs all stand, in order.  find_groups first masks the
-        # countries its patterns must not take ("South Africa"); masking them here too (RE2's \s is ASCII,
-        # so never more than find_groups masks) spares it the many texts that only name those.
-        ways = "|".join(".*".join(_re2_literal(run) for run in runs) for runs in needs)
-        try:
-            if (mask := _not_continent()) is not None:
-                texts_masked = pc.replace_substring_regex(texts, mask, "#")
-            else:
-                texts_masked = texts
-            keep = pc.match_substring_regex(texts_masked, f"(?s){ways}").to_numpy(zero_copy_only=False)
-        except pa.ArrowInvalid:  # a pattern RE2 cannot take: look everywhere the hint pointed
-            keep = np.ones(len(rows), dtype=bool)
-        keep = np.asarray(keep, dtype=bool)
-        rows, texts = rows[keep], texts.filter(pa.array(keep))
-    for i, text in zip(rows.tolist(), texts.to_pylist(), strict=True):
-        found = find_groups(text)
-        if found:
-            out[i] = [g for g in GROUP_NAMES if g in set(out[i]) | set(found)]
-    return out
+    """Groups named in the country cells, then in the title and description.
 
-
-@cache
-def _group_needs() -> tuple[tuple[str, ...], ...] | None:
-    """What a text must hold for :func:`find_groups` to find a group in it; None when that is not known.
-
-    One entry per way a group's pattern can match (its branches, spelled out): the runs of literal
-    characters that way takes, which a match holds, in that order.  Masking "South Africa" in
-    ``find_groups`` only ever removes matches, so a text lacking every entry has no group.
+    ``find_groups`` runs only on texts holding one of its literals once the countries it masks ("South
+    Africa") are masked here too; RE2's ``\\s`` is ASCII, so this never masks more than it does.
     """
-    from re import _parser as sre_parse
-
-    from etl.normalize import groups
-
-    out = []
-    try:
-        for _, pattern in groups._COMPILED:
-            if pattern.flags & ~re.UNICODE:
-                return None
-            for way in _spell_out(list(sre_parse.parse(pattern.pattern))):
-                runs = _literal_runs(way)
-                if runs is None or not runs or any("#" in r for r in runs):
-                    return None
-                out.append(tuple(runs))
-    except Exception:  # noqa: BLE001 - a pattern we cannot read: run find_groups on every hinted text
-        return None
-    return tuple(dict.fromkeys(out))
-
-
-def _not_continent() -> str | None:
-    """find_groups' mask as an RE2 pattern masking no more than it does, when it is the one known here."""
-    from etl.normalize import groups
-
-    known = r"South\s+Africa|Central African"
-    return known if groups._NOT_CONTINENT.pattern == known and not groups._NOT_CONTINENT.flags & ~re.UNICODE else None
-
-
-def _re2_literal(text: str) -> str:
-    return "".join(ch if ch.isascii() and ch.isalnum() else f"\\x{{{ord(ch):x}}}" for ch in text)
-
-
-def _spell_out(items: list, limit: int = 256) -> list[list]:
-    """A parsed regex as the list of its branch-free ways to match (groups inlined, branches multiplied)."""
-    from re import _constants as c
-
-    ways: list[list] = [[]]
-    for op, arg in items:
-        if op == c.BRANCH:
-            options = [w for branch in arg[1] for w in _spell_out(list(branch), limit)]
-        elif op == c.SUBPATTERN:
-            if arg[1]:  # local flags such as (?i:...)
-                raise ValueError("flags")
-            options = _spell_out(list(arg[3]), limit)
-        else:
-            options = [[(op, arg)]]
-        ways = [w + o for w in ways for o in options]
-        if len(ways) > limit:
-            raise ValueError("too many ways")
-    return ways
-
-
-def _literal_runs(way: list) -> list[str] | None:
-    """The runs of literal characters of a branch-free regex (zero-width assertions do not break a run)."""
-    from re import _constants as c
-
-    runs, run = [], ""
-    for op, arg in way:
-        if op == c.LITERAL:
-            run += chr(arg)
-        elif op != c.AT:
-            if op not in (c.IN, c.MAX_REPEAT, c.MIN_REPEAT, c.ANY, c.NOT_LITERAL, c.ASSERT, c.ASSERT_NOT):
-                return None  # back-references and the like: do not guess
-            if run:
-                runs.append(run)
-            run = ""
-    return runs + [run] if run else runs
+    out = from_cells.copy()  # the lists are shared between rows: replace them, never mutate
+    cells = (pc.fill_null(pa.array(c, pa.large_string()), "") for c in (title, description))
+    texts = pc.binary_join_element_wise(*cells, pa.scalar(" ", pa.large_string()))
+    masked = pc.replace_substring_regex(texts, group_names.NOT_CONTINENT, "#")
+    hint = "|".join(re.escape(literal) for literal in group_names.LITERALS)
+    hinted = pc.match_substring_regex(masked, hint).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(np.asarray(hinted, dtype=bool))
+    for i, text in zip(rows.tolist(), texts.take(pa.array(rows)).to_pylist(), strict=True):
+        found = group_names.find_groups(text)
+        if found:
+            out[i] = [g for g in group_names.GROUP_NAMES if g in set(out[i]) | set(found)]
+    return out
 
 
 # -- sector and type codes
