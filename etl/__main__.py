@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl build INPUT... --out FILE.parquet|.csv``.
+"""Command line: ``python -m etl build INPUT... --out FILE.parquet|FILE.csv|DIR``.
 
 Exit codes: 0 when every input was usable (rows may still be rejected, and
 are listed in the rejects file); 1 when some input file was unusable (the
@@ -22,7 +22,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the event table from narrative, table and GDELT sources")
     b.add_argument("inputs", nargs="+", help="files or directories (directories recurse)")
-    b.add_argument("--out", required=True, help="output .parquet or .csv")
+    b.add_argument("--out", required=True,
+                   help="output .parquet or .csv, or a directory (no suffix) for a year-partitioned Parquet dataset")
     b.add_argument("--rejects", help="rejects file (default: beside --out, e.g. events.rejects.parquet)")
     b.add_argument("--home", default="CHN", help="ISO3 of the reporting side, excluded from counterparts (default CHN)")
     b.add_argument("--format", default="auto", choices=FORMATS, help="force one adapter for every input")
@@ -33,6 +34,7 @@ def parser() -> argparse.ArgumentParser:
                    help="recorded in the manifest; 'fold' shows HKG, MAC and TWN as CHN in the dashboard")
     b.add_argument("--engine", default="local", choices=("local", "dask"), help="run files on Dask workers")
     b.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
+    b.add_argument("--workers", type=int, help="worker processes of the LocalCluster (default: one per core)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -62,7 +64,8 @@ def _load_mapping(path: str) -> dict[str, str]:
 
 
 def run_build(args) -> int:
-    result = build(args.inputs, _options(args), args.format, args.engine, args.scheduler, progress=not args.quiet)
+    result = build(args.inputs, _options(args), args.format, args.engine, args.scheduler, progress=not args.quiet,
+                   workers=args.workers)
     usable = [f for f in result.files if not f.error or f.duplicate]
     if not result.files:
         print("error: no input files found", file=sys.stderr)

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from etl import dedupe
 from etl.arrays import Background, distinct_objects, first_positions, gc_paused
 from etl.errors import InputError
-from etl.io import atomic_path
+from etl.io import atomic_dir, atomic_path
 from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, LIST_COLUMNS, arrow_schema, conform, empty_events
 from etl.sources import gdelt, profiles, table, text
 from etl.sources.base import Options, Result, empty_rejects, reject_rows
@@ -162,13 +162,13 @@ _DIGESTS: dict[tuple, str] = {}
 
 
 def build(inputs: list[str | Path], options: Options = Options(), fmt: str = "auto", engine: str = "local",
-          scheduler: str | None = None, progress: bool = True) -> Build:
+          scheduler: str | None = None, progress: bool = True, workers: int | None = None) -> Build:
     """Build the event table from every input; see the module docstring."""
     paths, copies = _distinct_contents(discover(inputs))
     if engine == "dask":
         from etl.engine import run_dask
 
-        outcomes = run_dask(paths, fmt, options, scheduler)
+        outcomes = run_dask(paths, fmt, options, scheduler, workers)
     else:
         outcomes = _run_local(paths, fmt, options, progress)
     return _combine(outcomes + copies)
@@ -280,14 +280,45 @@ def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_events(df: pd.DataFrame, out: Path) -> None:
-    """Write the event table atomically as Parquet (Arrow lists) or CSV (';'-joined lists)."""
+    """Write the event table atomically: Parquet (Arrow lists), CSV (';'-joined lists), or, for a path without a
+    suffix, a year-partitioned Parquet dataset (see :func:`events_path`)."""
     out = Path(out)
+    if is_dataset(out):
+        _write_years(df, events_path(out))
+        return
     with atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
             to_csv_frame(df).to_csv(tmp, index=False)
         else:
-            table_ = pa.Table.from_pandas(df[list(COLUMN_NAMES)], schema=arrow_schema(), preserve_index=False)
-            pq.write_table(table_.replace_schema_metadata(None), tmp, compression="zstd")
+            pq.write_table(_arrow(df), tmp, compression="zstd")
+
+
+def is_dataset(out: Path) -> bool:
+    """``--out DIR`` (no file suffix) asks for a year-partitioned dataset."""
+    return not Path(out).suffix
+
+
+def events_path(out: Path) -> Path:
+    """Where the events go: ``out`` itself, or for a dataset ``out/events`` (``year=YYYY/part-0.parquet`` inside,
+    the layout ``etl.synth`` writes and the dashboard opens), with the side files beside it."""
+    return Path(out) / "events" if is_dataset(out) else Path(out)
+
+
+def _arrow(df: pd.DataFrame) -> pa.Table:
+    table_ = pa.Table.from_pandas(df[list(COLUMN_NAMES)], schema=arrow_schema(), preserve_index=False)
+    return table_.replace_schema_metadata(None)
+
+
+def _write_years(df: pd.DataFrame, target: Path) -> None:
+    # One file per year of start_date, rows in table order: a query on a date range reads only its years, and
+    # the same table gives the same bytes.  Undated rows (none pass validation today) would go to year=0000.
+    years = pd.to_datetime(df["start_date"]).dt.year.fillna(0).astype("int64").to_numpy()
+    table_ = _arrow(df)
+    with atomic_dir(target) as tmp:
+        for year in np.unique(years).tolist():
+            part = tmp / f"year={year:04d}"
+            part.mkdir()
+            pq.write_table(table_.filter(pa.array(years == year)), part / "part-0.parquet", compression="zstd")
 
 
 def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -326,8 +357,8 @@ def write_frame(df: pd.DataFrame, out: Path) -> None:
 
 
 def side_path(out: Path, name: str) -> Path:
-    """``events.parquet`` -> ``events.rejects.parquet``."""
-    out = Path(out)
+    """``events.parquet`` -> ``events.rejects.parquet``; for a dataset ``DIR`` -> ``DIR/events.rejects.parquet``."""
+    out = Path(out) / "events.parquet" if is_dataset(out) else Path(out)
     return out.with_name(f"{out.stem}.{name}{out.suffix}")
 
 
@@ -399,6 +430,7 @@ def write_all(result: Build, out: Path, rejects: Path | None = None, territory_p
         "aggregates": len(result.aggregates),
         "merged_duplicates": result.merged,
         "territory_policy": territory_policy,
+        "layout": "year-partitioned" if is_dataset(out) else "file",
         "reject_reasons": dict(Counter(result.rejects["reason"].astype(str)).most_common()),
     }
     with atomic_path(side_path(out, "manifest").with_suffix(".json")) as tmp:

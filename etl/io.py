@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import os
+import shutil
 import tempfile
 import zlib
 from contextlib import contextmanager
@@ -176,3 +177,34 @@ def atomic_path(target: Path):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def atomic_dir(target: Path):
+    """Yield a temporary directory beside ``target``; swap it in for ``target`` only on success.
+
+    A directory cannot be renamed over another in one step: the old one is first moved aside, then the new
+    one moved in, then the old one deleted.  A crash leaves either the old directory in place or, between the
+    two renames, the old one beside it (``.NAME.old-*``) and no ``target``: the previous build is never lost.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp creates 0700: readable by a dashboard running as another user
+    try:
+        yield tmp
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rmdir(old)
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
