@@ -118,6 +118,23 @@ def label(code) -> str:
     return str(code).replace("_", " ")
 
 
+_PLOTLY_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def plot_text(value) -> str:
+    """Free text from the data (organization, city, source names) as plotly shows it literally.
+
+    plotly.js reads a small HTML subset in every tick label, legend, node label and hover text: a name such as
+    ``<a href="http://...">`` would become a live link in the chart, and ``<b>``/``<br>`` would restyle it.  It
+    decodes ``&lt;``, ``&gt;`` and ``&amp;``, so escaping these three shows the name exactly as written.
+    """
+    return str(value).translate(_PLOTLY_MARKUP)
+
+
+def _plot_texts(values: Iterable) -> list[str]:
+    return [plot_text(v) for v in values]
+
+
 def _base(title: str, height: int | None = None) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, margin={"l": 10, "r": 10, "t": 50, "b": 10})
@@ -248,8 +265,20 @@ def _slim_feature(feature: dict) -> dict:
             "geometry": {"type": geom["type"], "coordinates": coords}}
 
 
-def _choropleth_trace(df: pd.DataFrame, geojson: dict, measure: str) -> go.Choroplethmap:
-    shaped = {f["properties"]["iso3"] for f in geojson["features"]}
+def _shapes(geojson: dict | str | None) -> tuple[dict | str, frozenset[str]]:
+    """What a map trace is given as its GeoJSON, and the codes it draws.
+
+    A string is the URL of the committed file as the server publishes it (see ``geo.geojson_url``): the browser
+    fetches and caches it once, so a figure is a few kilobytes instead of a megabyte sent on every rerun.
+    """
+    if isinstance(geojson, str):
+        return geojson, geo.shaped_codes()
+    slim = _slim_geojson(geojson)
+    return slim, frozenset(f["properties"]["iso3"] for f in slim["features"])
+
+
+def _choropleth_trace(df: pd.DataFrame, geojson: dict | str, shaped: frozenset[str],
+                      measure: str) -> go.Choroplethmap:
     df = df[df["iso3"].isin(shaped)]
     z, zmax, scale = _scale(df["value"])
     return go.Choroplethmap(
@@ -271,18 +300,19 @@ def _small_state_trace(df: pd.DataFrame, measure: str, zmax: float, scale: list)
     )
 
 
-def choropleth(df_by_country: pd.DataFrame | None, geojson: dict | None = None, measure: str = "events",
+def choropleth(df_by_country: pd.DataFrame | None, geojson: dict | str | None = None, measure: str = "events",
                title: str | None = None, reason: str = EMPTY_REASON, height: int = MAP_HEIGHT,
                zoom: float = 0.75) -> go.Figure:
     """Counts per counterpart country (``iso3, name, value, top_sectors``) on every country of the map.
 
     Countries without events stay on the map in a neutral grey; small states are also drawn as points.  An
-    empty frame still draws the grey world, with ``reason`` as an annotation.
+    empty frame still draws the grey world, with ``reason`` as an annotation.  ``geojson``: the shapes (default:
+    the committed file, inline), or the URL the browser fetches them from.
     """
-    geojson = _slim_geojson(geojson)
+    geojson, shaped = _shapes(geojson)
     df = _all_countries(df_by_country)
     title = title or f"{MEASURE_LABELS.get(measure, measure)} per counterpart country"
-    fig = go.Figure([_choropleth_trace(df, geojson, measure)])
+    fig = go.Figure([_choropleth_trace(df, geojson, shaped, measure)])
     _, zmax, scale = _scale(df["value"])
     fig.add_trace(_small_state_trace(df, measure, zmax, scale))
     if _is_empty(df_by_country, "value"):
@@ -308,7 +338,7 @@ def _city_trace(df: pd.DataFrame, max_cities: int = MAX_CITIES) -> go.Scattermap
     df = df.dropna(subset=["lat", "lon"]).sort_values("events", ascending=False, kind="stable").head(max_cities)
     events = pd.to_numeric(df["events"], errors="coerce").fillna(0)
     size = 5 + 22 * np.sqrt(events / max(float(events.max()), 1.0))
-    city = df["host_city"].fillna("(country only)").astype(str)
+    city = _plot_texts(df["host_city"].fillna("(country only)"))
     custom = np.stack([df["host_iso3"].astype(str), city, events.astype("int64")], axis=1)
     return go.Scattermap(
         lat=df["lat"], lon=df["lon"], mode="markers", name="Host cities (size = events)",
@@ -365,7 +395,7 @@ def flows(df_flows: pd.DataFrame | None, title: str = "Flows from the home count
 
 
 def combined_map(df_by_country: pd.DataFrame | None, df_by_city: pd.DataFrame | None = None,
-                 df_flows: pd.DataFrame | None = None, geojson: dict | None = None, measure: str = "events",
+                 df_flows: pd.DataFrame | None = None, geojson: dict | str | None = None, measure: str = "events",
                  title: str | None = None, reason: str = EMPTY_REASON, height: int = MAP_HEIGHT) -> go.Figure:
     """Choropleth + small-state points + flow lines + host-city bubbles in one offline map.
 
@@ -380,7 +410,7 @@ def combined_map(df_by_country: pd.DataFrame | None, df_by_city: pd.DataFrame | 
     return fig
 
 
-def animated_map(df_periods: pd.DataFrame | None, geojson: dict | None = None,
+def animated_map(df_periods: pd.DataFrame | None, geojson: dict | str | None = None,
                  title: str = "Events per counterpart country over time", reason: str = EMPTY_REASON,
                  frame_ms: int = 600, freq: str | None = None) -> go.Figure:
     """``period, iso3, events`` as a choropleth with a play button and a period slider.
@@ -392,8 +422,8 @@ def animated_map(df_periods: pd.DataFrame | None, geojson: dict | None = None,
     """
     if _is_empty(df_periods, "events"):
         return empty_figure(title, reason, height=MAP_HEIGHT)
-    geojson = _slim_geojson(geojson)
-    full = _complete_periods(df_periods, geojson, freq)
+    geojson, shaped = _shapes(geojson)
+    full = _complete_periods(df_periods, shaped, freq)
     periods = sorted(full["period"].unique())
     _, zmax, scale = _scale(full["events"])
     first = full[full["period"] == periods[0]]
@@ -429,10 +459,10 @@ def _period_slider(periods: list[str], frame_ms: int) -> dict:
             "currentvalue": {"prefix": "Period: ", "visible": True}, "transition": {"duration": 0}}
 
 
-def _complete_periods(df: pd.DataFrame, geojson: dict, freq: str | None = None) -> pd.DataFrame:
+def _complete_periods(df: pd.DataFrame, shaped: frozenset[str], freq: str | None = None) -> pd.DataFrame:
     """Every (period, country on the map) pair, zero-filled: every country stays drawn for context, and one
     without events in a period greys out instead of vanishing."""
-    shaped = sorted({f["properties"]["iso3"] for f in geojson["features"]})
+    shaped = sorted(shaped)
     df = df[df["iso3"].isin(shaped)].copy()
     df["period"] = [_period_text(v, freq) for v in df["period"]]
     grid = pd.MultiIndex.from_product([sorted(df["period"].unique()), shaped], names=["period", "iso3"])
@@ -538,11 +568,11 @@ def top_orgs_bar(df: pd.DataFrame | None, title: str = "Most active organization
         return empty_figure(title, reason)
     totals = df.groupby("organization")["events"].sum().sort_values(ascending=False).head(n)
     df = df[df["organization"].isin(totals.index)]
-    order = list(totals.index[::-1])
+    order = _plot_texts(totals.index[::-1])
     fig = _base(title, _bar_height(len(order)))
     for sector, part in df.groupby("sector", sort=True):
-        fig.add_trace(go.Bar(x=part["events"], y=part["organization"], orientation="h", name=label(sector),
-                             marker_color=sector_color(sector), customdata=part["organization"],
+        fig.add_trace(go.Bar(x=part["events"], y=_plot_texts(part["organization"]), orientation="h",
+                             name=label(sector), marker_color=sector_color(sector), customdata=part["organization"],
                              hovertemplate=f"%{{y}}<br>{label(sector)}: %{{x:,}} events<extra></extra>"))
     fig.update_layout(barmode="stack", legend={"title": {"text": "Sector"}, "orientation": "h", "y": -0.12,
                                                 "yanchor": "top", "x": 0})
@@ -575,7 +605,7 @@ def count_bar(df: pd.DataFrame | None, category: str, value: str, title: str, x_
         return empty_figure(title, reason)
     df = df.sort_values(value)
     fig = _base(title, _bar_height(len(df)))
-    fig.add_trace(go.Bar(x=df[value], y=df[category].astype(str), orientation="h", marker_color=color,
+    fig.add_trace(go.Bar(x=df[value], y=_plot_texts(df[category]), orientation="h", marker_color=color,
                          hovertemplate="%{y}: %{x:,}<extra></extra>", name=x_title))
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
@@ -655,8 +685,8 @@ def _edge_traces(edges: pd.DataFrame, pos: dict, n_buckets: int = 3) -> list[go.
 def _node_trace(kind: str, part: pd.DataFrame, pos: dict, labelled: set) -> go.Scatter:
     events = pd.to_numeric(part["events"], errors="coerce").fillna(0)
     size = 8 + 26 * np.sqrt(events / max(float(events.max()), 1.0))
-    text = [i if i in labelled else "" for i in part["id"]]
-    names = part["name"] if "name" in part else part["id"]
+    text = [plot_text(i) if i in labelled else "" for i in part["id"]]
+    names = _plot_texts(part["name"] if "name" in part else part["id"])  # customdata[0] stays raw: clicks read it
     return go.Scatter(
         x=[pos[i][0] for i in part["id"]], y=[pos[i][1] for i in part["id"]], mode="markers+text", text=text,
         textposition="top center", textfont={"size": 10, "shadow": "0 0 3px white"},

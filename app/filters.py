@@ -36,6 +36,10 @@ FIELD_ALIASES = {
 MAX_TEXT = 200
 _ISO3 = re.compile(r"[A-Z]{3}")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
+# GitHub-flavoured markdown links bare URLs (``http://``, ``www.``) and e-mail addresses in the text it has already
+# unescaped, so no backslash escape stops it; an invisible word joiner after ``:``/``www``/``@`` does.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -367,8 +371,9 @@ def sidebar(ds) -> Filters:
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` with every Markdown character backslash-escaped: the summary holds user text (search, names)."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+    """``text`` with every Markdown character backslash-escaped and bare URLs and e-mail addresses kept from being
+    auto-linked (see ``_AUTOLINK``), newlines flattened: the summary holds user text (search, names)."""
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split())))
 
 
 def _query_params_dict() -> dict[str, str]:

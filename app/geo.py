@@ -79,6 +79,22 @@ def geojson() -> dict:
     return json.loads(_geojson_text())
 
 
+@functools.cache
+def shaped_codes() -> frozenset[str]:
+    """The ISO3 codes that have a shape in the GeoJSON."""
+    return frozenset(f["properties"]["iso3"] for f in json.loads(_geojson_text())["features"])
+
+
+def geojson_url(base_url_path: str = "") -> str:
+    """Where the running server publishes ``countries.geojson``.
+
+    ``static/`` (Streamlit's static folder, ``server.enableStaticServing``) is a link to ``data/geo``: the one
+    committed file is both read here and fetched by the browser, which caches it across reruns.
+    """
+    base = "/".join(part for part in base_url_path.split("/") if part)
+    return f"/{base}/app/static/{COUNTRIES_PATH.name}" if base else f"/app/static/{COUNTRIES_PATH.name}"
+
+
 def small_states(min_area_km2: float = SMALL_STATE_KM2) -> list[str]:
     """ISO3 codes the map should also draw as points: polygons under ``min_area_km2`` or no polygon at all."""
     countries = _countries()

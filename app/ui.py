@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app.filters import escape_markdown
+
 # The modebar stays: its "Download plot as png" renders in the browser, so it works offline.
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -23,7 +25,6 @@ PLOTLY_CONFIG = {
 }
 SUMMARY_KEY = "filter-summary"  # the container's CSS class is st-key-filter-summary (the browser test reads it)
 BANNER_KEY = "dataset-banner"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
 FIELD_WORDS = {
     "start": "dates", "end": "dates", "regions": "region", "countries": "country", "sectors": "sector",
     "types": "event type", "organizations": "organization", "text": "search text",
@@ -31,8 +32,9 @@ FIELD_WORDS = {
 
 
 def escape_md(text) -> str:
-    """``text`` with every markdown (and Streamlit directive) character backslash-escaped, newlines flattened."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """``text`` with every markdown (and Streamlit directive) character backslash-escaped, newlines flattened, and
+    bare URLs and e-mail addresses kept from becoming links (``filters.escape_markdown``: one rule for all)."""
+    return escape_markdown(text)
 
 
 def chart_config(name: str) -> dict:
@@ -93,6 +95,16 @@ def empty_reason(f) -> str:
 
 def empty_state(f, what: str = "events") -> None:
     st.info(escape_md(empty_reason(f)) if what == "events" else escape_md(what), icon=":material/filter_alt_off:")
+
+
+def map_shapes() -> str | None:
+    """The country shapes for a map figure: the URL the server publishes them at when static serving is on (the
+    browser then fetches the megabyte once instead of with every rerun), else None (sent inline)."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    from app import geo
+
+    return geo.geojson_url(st.get_option("server.baseUrlPath") or "")
 
 
 def show(fig, name: str, key: str | None = None, select: bool = False, alt: str | None = None):
@@ -370,10 +382,15 @@ class UploadResult:
     events: pd.DataFrame | None = None
     rejects: pd.DataFrame | None = None
     rows_read: int | None = None
-    error: str | None = None
+    error: str | None = None  # where and why, without the file's name: the page shows it beside the name
+    # Rows the reader kept: events before duplicates merged, plus rows of side tables (counts per country and
+    # year, city links), which are no events; without it "read = accepted + rejected" would not add up.
+    accepted_rows: int | None = None
 
     @property
     def accepted(self) -> int:
+        if self.accepted_rows is not None:
+            return self.accepted_rows
         return 0 if self.events is None else len(self.events)
 
     @property
@@ -404,15 +421,23 @@ def read_upload(name: str, payload: bytes, home: str, tmpdir: Path) -> UploadRes
         path.write_bytes(payload)
         built = build([path], Options(home=home), progress=False)
     except Exception as exc:  # noqa: BLE001 - the user gets a message, never a traceback
-        result.error = f"could not be read ({type(exc).__name__}: {str(exc)[:300]})"
+        result.error = f"could not be read ({type(exc).__name__}: {_message(str(exc), path, name)[:300]})"
         return result
     report = built.files[0] if built.files else None
     if report is not None and report.error:
-        result.error = str(report.error).replace(str(path), name)
+        result.error = _message(report.error, path, name)
     result.events = _rename_source(built.events, path, name, list_column="sources")
     result.rejects = _rename_source(built.rejects, path, name)
-    result.rows_read = report.rows_read if report is not None else None
+    if report is not None:
+        result.rows_read, result.accepted_rows = report.rows_read, report.events
     return result
+
+
+def _message(error: str, path: Path, name: str) -> str:
+    """An ETL message for the user: ``"line 3: unterminated quote"``, without the leading file (the page names
+    it) and never with the private temporary path."""
+    text = str(error).removeprefix(f"{path}: ")
+    return text.replace(str(path), name)
 
 
 def _rename_source(df: pd.DataFrame, path: Path, name: str, list_column: str | None = None) -> pd.DataFrame:

@@ -23,8 +23,8 @@ reason = ui.empty_reason(f)
 left, right = st.columns([3, 2])
 with left:
     # Zoomed out so that the whole world fits the narrower column.
-    fig = charts.choropleth(data.by_country(ds, f), measure="events", reason=reason, height=420, zoom=0.0,
-                            title="Events per counterpart country")
+    fig = charts.choropleth(data.by_country(ds, f), geojson=ui.map_shapes(), measure="events", reason=reason,
+                            height=420, zoom=0.0, title="Events per counterpart country")
     ui.show(fig, "overview-map")
 with right:
     ui.show(charts.sector_bar(data.sector_type(ds, f), reason=reason), "overview-sectors")

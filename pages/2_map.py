@@ -27,7 +27,7 @@ fig = charts.combined_map(
     by_country,
     data.by_city(ds, f) if show_cities else None,
     data.flows(ds, f) if show_flows else None,
-    measure=measure, reason=ui.empty_reason(f),
+    geojson=ui.map_shapes(), measure=measure, reason=ui.empty_reason(f),
 )
 event = ui.show(fig, "map", key="map", select=True)
 ui.apply_clicks("countries", ui.clicked_countries(event))

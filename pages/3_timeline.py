@@ -26,4 +26,4 @@ if periods["period"].nunique() > MAX_FRAMES:
     st.caption(f"More than {MAX_FRAMES} {anim_freq}s: the animation steps by year instead.")
     anim_freq = "year"
     periods = data.country_periods(ds, f, freq=anim_freq)
-ui.show(charts.animated_map(periods, reason=reason, freq=anim_freq), "timeline-animated-map")
+ui.show(charts.animated_map(periods, geojson=ui.map_shapes(), reason=reason, freq=anim_freq), "timeline-animated-map")

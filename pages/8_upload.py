@@ -43,11 +43,16 @@ if st.button("Read the files", type="primary", disabled=not files, key="upload_r
 
 if store:
     st.subheader("Files read")
-    summary = pd.DataFrame([{"file": r.name, "read": r.rows_read if r.rows_read is not None else r.accepted + r.rejected,
-                             "accepted": r.accepted, "rejected": r.rejected, "problem": r.error or ""}
+    summary = pd.DataFrame([{"file": r.name,
+                             "read": r.rows_read if r.rows_read is not None else r.accepted + r.rejected,
+                             "accepted": r.accepted, "rejected": r.rejected,
+                             "events": 0 if r.events is None else len(r.events), "problem": r.error or ""}
                             for r in store.values()])
     st.dataframe(summary, hide_index=True, width="stretch", column_config={
         "read": st.column_config.NumberColumn("Read", help="Rows (tables) or items (text): accepted + rejected"),
+        "events": st.column_config.NumberColumn(
+            "Events", help="Events from the accepted rows: fewer when a table holds counts per country and year or "
+                           "city links (no events), or when duplicate rows were merged"),
     })
     for r in store.values():
         if r.error:

@@ -142,6 +142,25 @@ def test_maps_need_no_network():
     assert isinstance(spec["data"][0]["geojson"], dict)
 
 
+def test_maps_can_point_at_the_published_shapes(all_countries):
+    # The URL form: same countries drawn, and the figure no longer carries the megabyte of rings.
+    url = geo.geojson_url()
+    inline, linked = charts.choropleth(all_countries), charts.choropleth(all_countries, geojson=url)
+    assert linked.data[0].geojson == url and list(linked.data[0].locations) == list(inline.data[0].locations)
+    assert len(linked.to_json()) < len(inline.to_json()) / 10
+    periods = pd.DataFrame({"period": ["2019", "2020"], "iso3": ["KEN", "PER"], "events": [2, 3]})
+    animated = charts.animated_map(periods, geojson=url)
+    assert animated.data[0].geojson == url and len(animated.data[0].locations) == len(geo.shaped_codes())
+
+
+def test_geojson_url_follows_the_base_path():
+    assert geo.geojson_url() == "/app/static/countries.geojson"
+    assert geo.geojson_url("/atlas/") == "/atlas/app/static/countries.geojson"
+    # static/ is the folder Streamlit serves, and it must be the very file the charts read.
+    served = geo.GEO_DIR.parents[1] / "static" / "countries.geojson"
+    assert served.resolve() == geo.COUNTRIES_PATH.resolve()
+
+
 def test_zero_countries_are_grey_and_drawn(all_countries):
     df = all_countries.iloc[:5]
     fig = charts.choropleth(df)
