@@ -25,19 +25,19 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
+import common  # noqa: E402  (puts the project root on sys.path)
 from common import OUT, PY, ROOT, RUNS, Record, Report, TreeWatch, banner, fmt_s, should_stop  # noqa: E402
+
+from bench.browser import CHART, CHROMIUM, Offline, launch_chromium  # noqa: E402
+from bench.browser import Server as BaseServer  # noqa: E402
 
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 TARGET_S = {"1m": 0.25, "10m": 1.0}
@@ -49,13 +49,9 @@ FILTER_PAIRS = [("health", "continent:Africa"), ("education", "continent:Asia"),
 WARMUP_PAIR = ("tourism", "continent:Europe")
 # Seconds of app.data + pandas runs per size after which no further run starts (at least one always runs).
 QUERY_BUDGET_S = {"100k": 20.0, "1m": 45.0, "10m": 90.0}
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-FIRST_CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+FIRST_CHART = CHART
 COLD_START_BUDGET_S = 120.0
 BUNDLED_BUDGET_S = 40.0
-SERVER_TIMEOUT_S = 120.0
 PAGES = ("", "map", "timeline", "sectors", "network", "data", "sources", "upload")
 
 
@@ -427,60 +423,22 @@ def map_sizes(report: Report, opened: dict) -> None:
 # ====================================================================== the app in a browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
-class Server:
-    """``streamlit run dashboard.py`` on a free 127.0.0.1 port; RSS and CPU of its process tree are watched."""
+class Server(BaseServer):
+    """``bench.browser.Server``, started at once, whose process tree is watched (peak RSS, CPU) and killed if
+    this benchmark is stopped."""
 
     def __init__(self, data_path: Path | None) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if k != "EXCHANGE_ATLAS_DATA"}
-        if data_path is not None:
-            env["EXCHANGE_ATLAS_DATA"] = str(data_path)
-        env["PYTHONUNBUFFERED"] = "1"
+        super().__init__(data_path)
         self.log = OUT / f"streamlit-{self.port}.log"
-        cmd = [PY, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port), "--server.headless",
-               "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
-        self.t0 = time.perf_counter()
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+        self.start()
         common._ACTIVE.add(self.proc.pid)  # killed if this benchmark is stopped
         self.watch = TreeWatch(self.proc.pid)
         self.watch.start()
 
-    def wait_healthy(self, timeout: float = SERVER_TIMEOUT_S) -> float:
-        deadline = time.perf_counter() + timeout
-        while not _healthy(self.url):
-            if self.proc.poll() is not None or time.perf_counter() > deadline:
-                raise RuntimeError(f"streamlit did not start (exit {self.proc.poll()}):\n"
-                                   f"{self.log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.05)
-        return time.perf_counter() - self.t0
-
     def stop(self) -> None:
         self.watch.stop()
         common._ACTIVE.discard(self.proc.pid)
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        super().stop()
         self.log.unlink(missing_ok=True)
 
 
@@ -492,9 +450,7 @@ def first_chart(browser, url: str, timeout_s: float = 120.0) -> float:
     """Open ``url`` in a fresh context; seconds until the first Plotly chart of the page is drawn."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     context.set_default_timeout(timeout_s * 1000)
-    # Offline: nothing but this machine is reachable.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1",
-                  "ws://127.0.0.1", "data:", "blob:")) else route.abort())
+    context.route("**/*", Offline().handle)  # offline: nothing but this machine is reachable
     page = context.new_page()
     try:
         t0 = time.perf_counter()
@@ -515,6 +471,7 @@ def visit_pages(browser, url: str, timeout_s: float = 120.0) -> dict:
     for path in PAGES:
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         context.set_default_timeout(timeout_s * 1000)
+        context.route("**/*", Offline().handle)
         page = context.new_page()
         try:
             t0 = time.perf_counter()
@@ -549,12 +506,12 @@ def browser_benchmarks(report: Report, runs: int) -> None:
         return
     ten = dataset_dir("10m")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(p)
         try:
-            _cold_start(report, browser, ten, runs)
-            _bundled(report, browser, runs)
+            _cold_start(report, chromium, ten, runs)
+            _bundled(report, chromium, runs)
         finally:
-            browser.close()
+            chromium.close()
 
 
 def _cold_start(report: Report, browser, ten: Path, runs: int) -> None:

@@ -3,34 +3,26 @@ click on the map narrow the Data table, the CSV download holds exactly the filte
 reproduces the view.
 
 Starts ``streamlit run dashboard.py`` on a free local port and drives Debian's Chromium (never a downloaded one)
-through Playwright.  Every request that is not to 127.0.0.1/localhost is blocked and recorded; the tests fail if
-the app tried to reach anything else.  Screenshots go to tests/screenshots/ (git-ignored).
+through Playwright, with the helpers of ``bench/browser.py`` (shared with the benchmarks and the load test).  Every
+request that is not to 127.0.0.1/localhost is blocked and recorded; the tests fail if the app tried to reach
+anything else.  Screenshots go to tests/screenshots/ (git-ignored).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 
+from bench.browser import Offline, Server, ServerError, launch_chromium, missing_browser, wait_idle
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SERVER_START_S = 90
 PAGE_TIMEOUT_MS = 90_000  # generous: a loaded 2-CPU CI box parses the 4.7 MB plotly bundle slowly
 VIEWPORT = {"width": 1440, "height": 1800}
@@ -44,78 +36,33 @@ SHOT_NAMES = {"": "1_overview", "map": "2_map", "timeline": "3_timeline", "secto
 CLICK_ISO3, CLICK_LAT, CLICK_LON = "USA", 39.8, -98.6
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def dash_server(dash_dataset_path, tmp_path_factory):
     """A real Streamlit server on the small dataset; yields its base URL and stops it afterwards."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "EXCHANGE_ATLAS_DATA": str(dash_dataset_path), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "full"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    server = Server(dash_dataset_path, log=tmp_path_factory.mktemp("server") / "streamlit.log").start()
     try:
-        deadline = time.monotonic() + SERVER_START_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start (exit {proc.poll()}):\n{log.read_text(errors='replace')}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+            server.wait_healthy(SERVER_START_S)
+        except ServerError as exc:
+            pytest.fail(str(exc))
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")
 def dash_browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make chromium) to run the browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright Python package is not installed (requirements-dev.txt)")
+    why = missing_browser()
+    if why:
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             yield browser
         finally:
             browser.close()
-
-
-class Offline:
-    """Blocks and records every request to another host than this machine."""
-
-    def __init__(self) -> None:
-        self.blocked: list[str] = []
-
-    def handle(self, route) -> None:
-        url = route.request.url
-        parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob") or parsed.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
 
 
 @pytest.fixture
@@ -130,21 +77,10 @@ def dash_context(dash_browser):
     assert guard.blocked == [], f"the app tried to reach other hosts: {guard.blocked}"
 
 
-def _wait_idle(page, settle_ms: int = 600) -> None:
-    """Until the script has finished running and stayed finished for ``settle_ms`` (a rerun may follow a click)."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_selector("h1")
-    for _ in range(3):
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-        page.wait_for_timeout(settle_ms)
-        if page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').count():
-            break
-
-
 def _open(context, base: str, path: str):
     page = context.new_page()
     page.goto(f"{base}/{path}", wait_until="domcontentloaded")
-    _wait_idle(page)
+    wait_idle(page)
     return page
 
 
@@ -173,7 +109,7 @@ def _go_to(page, title: str) -> None:
     """Switch page inside the same session (the sidebar navigation), keeping the filters."""
     page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
     page.wait_for_timeout(300)
-    _wait_idle(page)
+    wait_idle(page)
     page.wait_for_selector(f'h1:has-text("{title}")')
 
 
@@ -211,7 +147,7 @@ def test_sidebar_filter_narrows_the_table(dash_server, dash_context, dash_frame)
     box.fill("health")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    _wait_idle(page)
+    wait_idle(page)
     page.wait_for_selector('.st-key-filter-summary:has-text("sector = health")')
     assert _event_count(page) == len(_expected_rows(dash_frame, sector="health"))
     assert "sector=health" in page.url
@@ -238,7 +174,7 @@ def test_map_click_filters_data_and_download_and_url(dash_server, dash_context, 
     page = _open(context, dash_server, "map")
     _click_country(page, CLICK_LAT, CLICK_LON)
     page.wait_for_selector(f'.st-key-filter-summary:has-text("country = {CLICK_ISO3}")', timeout=PAGE_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page)
     _assert_clean(page)
     _shot(page, "9_map_after_click")
 
@@ -268,7 +204,7 @@ def test_map_click_filters_data_and_download_and_url(dash_server, dash_context, 
         copy.route("**/*", guard.handle)
         again = copy.new_page()
         again.goto(url, wait_until="domcontentloaded")
-        _wait_idle(again)
+        wait_idle(again)
         again.wait_for_selector('h1:has-text("Data")')
         assert _summary(again) == summary
         assert _event_count(again) == len(expected)
@@ -285,7 +221,7 @@ def test_treemap_and_network_clicks_add_filters(dash_server, dash_context):
     box = cells.nth(1).bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 8)  # the cell's header: the sector itself, not one of its types
     page.wait_for_selector(f'.st-key-filter-summary:has-text("sector = {sector.replace(" ", "_")}")')
-    _wait_idle(page)
+    wait_idle(page)
     _assert_clean(page)
 
     _go_to(page, "Network")
@@ -299,6 +235,6 @@ def test_treemap_and_network_clicks_add_filters(dash_server, dash_context):
     page.mouse.click(x, y)
     page.wait_for_function(
         "() => /countr|organization/.test(document.querySelector('.st-key-filter-summary').innerText)")
-    _wait_idle(page)
+    wait_idle(page)
     _assert_clean(page)
     assert f"sector = {sector.replace(' ', '_')}" in _summary(page)

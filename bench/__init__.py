@@ -1,0 +1,1 @@
+"""Benchmarks and the load test; ``bench.browser`` is shared with the browser tests."""
