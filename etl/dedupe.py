@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 TITLE_SIMILARITY = 0.5  # Jaccard overlap of title words
@@ -32,13 +33,6 @@ def similar(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= TITLE_SIMILARITY
 
 
-def _same(a, b) -> bool:
-    if a["source"] == b["source"]:
-        return False
-    ca, cb = set(a["countries"]), set(b["countries"])
-    return (ca & cb or not (ca or cb)) and similar(a["title"], b["title"])
-
-
 def merge_identical(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Rows sharing an ``event_id`` come from identical bytes (two copies of one file): keep the first.
 
@@ -58,33 +52,67 @@ def merge_identical(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return out, len(events) - len(out)
 
 
+UNION_COLUMNS = ("sources", "countries", "groups", "organizations")
+
+
 def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Merge duplicate events across sources; return the table and how many rows were merged away."""
+    """Merge duplicate events across sources; return the table and how many rows were merged away.
+
+    Within each (start, end, host) group, rows by descending confidence (ties in table order): each row still
+    kept absorbs every later row that is :func:`_same` as it.  Only groups holding two sources or more are
+    looked at: in a corpus of millions of rows most dates and hosts repeat within one source only.
+    """
     if events.empty or events["source"].nunique() < 2:
         return events, 0
-    keys = ["start_date", "end_date", "host_iso3"]
-    dup_keys = events.duplicated(keys, keep=False)
-    if not dup_keys.any():
+    group = events.groupby(["start_date", "end_date", "host_iso3"], dropna=False, sort=False).ngroup().to_numpy()
+    sources_in_group = pd.Series(events["source"].to_numpy()).groupby(group).nunique().to_numpy()
+    candidates = np.flatnonzero(sources_in_group[group] >= 2)
+    if not len(candidates):
         return events, 0
+    order = pd.DataFrame({"group": group[candidates], "confidence": -events["confidence"].to_numpy()[candidates]})
+    candidates = candidates[order.sort_values(["group", "confidence"], kind="stable").index.to_numpy()]
     drop, updates = set(), {}
-    for _, group in events[dup_keys].groupby(keys, dropna=False, sort=False):
-        _merge_group(group, drop, updates)
+    rows = _Rows(events, candidates)
+    for members in np.split(np.arange(len(candidates)), np.flatnonzero(np.diff(group[candidates])) + 1):
+        _merge_group(rows, members.tolist(), drop, updates)
     out = events.copy()
-    for idx, row in updates.items():
-        for col, value in row.items():
-            out.at[idx, col] = value
-    return out.drop(index=list(drop)), len(drop)
+    for col in UNION_COLUMNS:
+        cells = out[col].to_numpy(dtype=object).copy()
+        for at, merged in updates.items():
+            cells[at] = merged[col]
+        out[col] = cells
+    keep = np.ones(len(out), dtype=bool)
+    keep[list(drop)] = False
+    return out[keep], len(drop)
 
 
-def _merge_group(group: pd.DataFrame, drop: set, updates: dict) -> None:
-    rows = group.sort_values("confidence", ascending=False, kind="stable")
-    for i, (idx, keep) in enumerate(rows.iterrows()):
-        if idx in drop:
+class _Rows:
+    """The few columns the comparison reads, for the candidate rows only, as plain Python values."""
+
+    def __init__(self, events: pd.DataFrame, positions: np.ndarray) -> None:
+        self.position = positions.tolist()
+        self.source = events["source"].to_numpy(dtype=object)[positions].tolist()
+        self.title = events["title"].to_numpy(dtype=object)[positions].tolist()
+        self.lists = {c: events[c].to_numpy(dtype=object)[positions].tolist() for c in UNION_COLUMNS}
+        self.countries = [set(c) for c in self.lists["countries"]]
+
+    def same(self, i: int, j: int) -> bool:
+        if self.source[i] == self.source[j]:
+            return False
+        ci, cj = self.countries[i], self.countries[j]
+        return bool(ci & cj or not (ci or cj)) and similar(self.title[i], self.title[j])
+
+
+def _merge_group(rows: _Rows, members: list[int], drop: set, updates: dict) -> None:
+    for n, i in enumerate(members):
+        if rows.position[i] in drop:
             continue
-        merged = updates.get(idx, {c: list(keep[c]) for c in ("sources", "countries", "groups", "organizations")})
-        for jdx, other in list(rows.iterrows())[i + 1:]:
-            if jdx not in drop and _same(keep, other):
-                drop.add(jdx)
-                for col in merged:
-                    merged[col] = list(dict.fromkeys(merged[col] + list(other[col])))
-        updates[idx] = merged
+        merged = None
+        for j in members[n + 1:]:
+            if rows.position[j] not in drop and rows.same(i, j):
+                drop.add(rows.position[j])
+                merged = merged or {c: list(rows.lists[c][i]) for c in UNION_COLUMNS}
+                for col in UNION_COLUMNS:
+                    merged[col] = list(dict.fromkeys(merged[col] + list(rows.lists[col][j])))
+        if merged is not None:
+            updates[rows.position[i]] = merged
