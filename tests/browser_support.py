@@ -83,6 +83,17 @@ def open_page(context, base: str, path: str, title: str):
     return page
 
 
+def pick(page, key: str, text: str) -> None:
+    """Type ``text`` into the sidebar multiselect ``key`` (e.g. ``flt_sectors``), take the first match, close it,
+    and wait for the rerun."""
+    box = page.locator(f".st-key-{key} input")
+    box.click()
+    box.fill(text)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    wait_idle(page)
+
+
 def exceptions(page) -> list[str]:
     """Texts of every exception box Streamlit drew (a traceback in the UI)."""
     boxes = page.locator('[data-testid="stException"]')

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bench.browser import Offline, Server, ServerError, launch_chromium, missing_browser, wait_idle
+from bench.browser import Offline, Server, ServerError, wait_idle
+from tests.browser_support import chromium, pick
 
 pytestmark = pytest.mark.browser
 
@@ -52,17 +53,8 @@ def dash_server(dash_dataset_path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dash_browser():
-    why = missing_browser()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
@@ -142,12 +134,7 @@ def test_sidebar_filter_narrows_the_table(dash_server, dash_context, dash_frame)
     context, _ = dash_context
     page = _open(context, dash_server, "data")
     assert _event_count(page) == len(dash_frame)
-    box = page.locator(".st-key-flt_sectors input")
-    box.click()
-    box.fill("health")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
-    wait_idle(page)
+    pick(page, "flt_sectors", "health")
     page.wait_for_selector('.st-key-filter-summary:has-text("sector = health")')
     assert _event_count(page) == len(_expected_rows(dash_frame, sector="health"))
     assert "sector=health" in page.url

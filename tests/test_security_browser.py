@@ -23,6 +23,7 @@ from tests.browser_support import (
     exceptions,
     offline_context,
     open_page,
+    pick,
     screenshot,
     wait_idle,
 )
@@ -201,12 +202,7 @@ def test_data_table_filtered_to_payload_rows(server, context, hostile_dataset):
 
     page.locator(".st-key-flt_clear button").click()
     wait_idle(page)
-    picker = page.locator(".st-key-flt_organizations input")
-    picker.click()
-    picker.fill("click me")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
-    wait_idle(page)
+    pick(page, "flt_organizations", "click me")
     page.wait_for_selector('.st-key-filter-summary:has-text("organization")')
     assert _summary(page) == f"Filtered: organization = {MD_LINK}"
     chips = page.locator('.st-key-flt_organizations [data-tag]').all_inner_texts()
