@@ -4,6 +4,8 @@ table.  The corpus is the bundled sample: narrative text, a list page, HTML, a t
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -83,8 +85,14 @@ def test_dask_engine_gives_the_local_output(single, tmp_path):
     pytest.importorskip("distributed")
     path, manifest = single
     out = tmp_path / "dask.parquet"
-    # Two worker processes on a LocalCluster: the same process_file per input, gathered in input order.
-    dask_manifest = _build(out, "--engine", "dask", "--workers", "2")
+    # Two worker processes on a LocalCluster: the same process_file per input, gathered in input order.  Run as
+    # the command a user types, in a process of its own: the workers are spawned, and spawning re-imports the
+    # parent's __main__, which inside pytest may be a script another test (AppTest) left behind.
+    cmd = [sys.executable, "-m", "etl", "build", str(SAMPLE), "--out", str(out), "--quiet", "--engine", "dask",
+           "--workers", "2"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    dask_manifest = json.loads(out.with_name("dask.manifest.json").read_text(encoding="utf-8"))
     assert out.read_bytes() == path.read_bytes()
     assert dask_manifest == manifest
     for side in ("rejects", "organizations"):
