@@ -8,24 +8,10 @@ import pytest
 from etl.schema import conform
 from etl.sources import gdelt, table
 from etl.sources.base import Options
+from tests.matrix_cases import gdelt_row as row  # one invented GDELT row of a given width
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "gdelt"
 SAMPLE = SHARED / "reed9999_gdelt1_events_sample.tsv"
-
-
-def row(width: int = 58, **values) -> str:
-    """One invented GDELT row of the given width; unnamed fields are empty."""
-    base = {
-        "GLOBALEVENTID": "1000", "SQLDATE": "20190315", "MonthYear": "201903", "Year": "2019",
-        "FractionDate": "2019.2055", "Actor1Code": "CHN", "Actor1Name": "CHINA", "Actor1CountryCode": "CHN",
-        "Actor2Code": "KEN", "Actor2Name": "KENYA", "Actor2CountryCode": "KEN", "IsRootEvent": "1",
-        "EventCode": "042", "EventBaseCode": "042", "EventRootCode": "04", "QuadClass": "1",
-        "ActionGeo_Type": "4", "ActionGeo_FullName": "Nairobi, Nairobi Area, Kenya", "ActionGeo_CountryCode": "KE",
-        "ActionGeo_Lat": "-1.28333", "ActionGeo_Long": "36.8167", "DATEADDED": "20190316",
-        "SOURCEURL": "https://news.example.org/story",
-    }
-    base.update(values)
-    return "\t".join(base.get(name, "") for name in gdelt.LAYOUTS[width])
 
 
 def write(tmp_path: Path, lines: list[str], name: str = "events.export.CSV") -> Path:
