@@ -7,7 +7,10 @@ one SQL code path.  Nothing is loaded up front: DuckDB reads only the columns an
 Filters become a parameterized ``WHERE`` (user text is never formatted into SQL).  Costly filters (lists, text,
 the territory fold) are evaluated once per filter state into a *selection* of the rows' aggregate columns, which
 the page's charts then share; aggregates run in DuckDB (``UNNEST`` for the list columns) and only small frames
-come back.  Results are kept in one bounded LRU cache keyed by ``(function, dataset, filters, arguments)``; a
+come back.  From :data:`HOT_MIN_ROWS` rows, the first costly filter also starts building integer-coded in-memory
+copies of the filter and chart columns in the background (:mod:`app.hot`); once they are there, selections are
+cut from them (a numpy mask and an Arrow ``take``) instead of from Parquet, with the same SQL on top.
+Results are kept in one bounded LRU cache keyed by ``(function, dataset, filters, arguments)``; a
 dataset's identity is its content ``version``.
 
 Streamlit serves each session on its own thread and a DuckDB connection must not be used by two threads at once,
@@ -24,6 +27,7 @@ import json
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -32,9 +36,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from app import regions
+from app import hot, regions
 from app.filters import FOLDED_TERRITORIES, Filters
 from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, arrow_schema, conform, vocabularies
 
@@ -62,6 +67,11 @@ SELECTION_MAX_ROWS = 1_000_000          # up to this many rows a selection is an
 SELECTION_TABLE_MAX_ROWS = 5_000_000    # up to this many a (compressed) DuckDB table; beyond, scan in place
 SELECTION_TABLE_BYTES_PER_ROW = 60      # DuckDB's compressed size of a selection row, for the memory budget
 SELECTION_BUDGET_BYTES = 768 * 1024**2
+# Datasets from this many rows get in-memory coded columns (app.hot) once a costly filter is first set: below it
+# DuckDB over Parquet is already fast, above the memory cap the app stays on Parquet alone.
+HOT_MIN_ROWS = 200_000
+HOT_BYTES_PER_ROW = 100                 # measured 98 at 1M and 10M synthetic rows (codes, index, numbers)
+HOT_MAX_BYTES = 3 * 1024**3 // 2        # 16M rows; the build peaks at about twice this
 
 
 class _Selection:
@@ -93,9 +103,16 @@ class _Engine:
         self._selections: OrderedDict[Filters, _Selection | None] = OrderedDict()
         self._names = itertools.count()
         self.rows = 0  # set once the dataset is counted
+        self._hot: hot.HotColumns | None = None
+        self._hot_thread: threading.Thread | None = None
+        self.hot_error: str | None = None
+        self.hot_seconds: float | None = None
         if tmpdir is not None:
             # The Parquet copy of an in-memory frame lives as long as the dataset does.
             weakref.finalize(self, shutil.rmtree, tmpdir, True)
+        # Files are replaced, never rewritten in place (etl.io writes atomically), and DuckDB revalidates cached
+        # footers by modification time: every query then skips re-reading the Parquet footers.
+        self._con.execute("SET parquet_metadata_cache = true")
         self._con.execute(f"CREATE VIEW events AS {scan_sql}")
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -138,8 +155,40 @@ class _Engine:
             finally:
                 self._con.unregister("_incoming")
 
+    def start_hot(self) -> bool:
+        """Build the in-memory coded columns in the background, once, when the dataset is big enough to need them
+        and small enough to afford them; returns whether they are (being) built."""
+        if not HOT_MIN_ROWS <= self.rows <= HOT_MAX_BYTES // HOT_BYTES_PER_ROW:
+            return False
+        with self._lock:
+            if self._hot_thread is None:
+                self._hot_thread = threading.Thread(target=self._build_hot, name="exchange-atlas-hot", daemon=True)
+                self._hot_thread.start()
+        return True
+
+    def wait_hot(self, timeout: float | None = None) -> hot.HotColumns | None:
+        """Wait for the coded columns (started if need be); None when the dataset does not get them."""
+        if self.start_hot():
+            self._hot_thread.join(timeout)
+        return self._hot
+
+    def _build_hot(self) -> None:
+        t0 = time.perf_counter()
+        cur = self._cursor()
+        try:
+            def read(names):
+                return cur.sql(f"SELECT {', '.join(names)} FROM events").to_arrow_reader(hot.BATCH_ROWS)
+
+            self._hot = hot.build(read, AGGREGATE_COLUMNS)
+            self.hot_seconds = time.perf_counter() - t0
+        except Exception as exc:  # noqa: BLE001 - without the coded columns every query still runs on Parquet
+            self.hot_error = f"{type(exc).__name__}: {exc}"
+        finally:
+            cur.close()
+
     def acquire(self, f: Filters) -> _Selection | None:
         """``f``'s selection, built on first use and pinned until :meth:`release`; None means "scan in place"."""
+        self.start_hot()
         with self._lock:
             if f in self._selections:
                 self._selections.move_to_end(f)
@@ -184,6 +233,11 @@ class _Engine:
         return sum(s.nbytes for s in self._selections.values() if s is not None)
 
     def _build_selection(self, f: Filters) -> _Selection | None:
+        coded = self._hot
+        if coded is not None and coded.answers(f):
+            keep = coded.mask(f)
+            if keep.sum() <= SELECTION_MAX_ROWS:
+                return self._coded_selection(coded.select(keep), f)
         condition, params = where(f)
         sql = f"SELECT {', '.join(AGGREGATE_COLUMNS)} FROM {_source(f)} WHERE {condition}"
         if self.rows <= SELECTION_MAX_ROWS:
@@ -194,6 +248,11 @@ class _Engine:
             return None  # the whole table, only folded: copying it would cost more than folding on the fly
         # A big table: build the selection inside DuckDB (compressed, and no second pass to find its size).
         return self._materialize(sql, params)
+
+    def _coded_selection(self, table: pa.Table, f: Filters) -> _Selection:
+        if f.territory == "fold":
+            table = self.arrow(f"SELECT {', '.join(AGGREGATE_COLUMNS)} FROM {_source(f, 'sel')}", selection=table)
+        return _Selection(arrow=table, nbytes=table.nbytes)
 
     def _fetch_arrow(self, sql: str, params: list) -> pa.Table | None:
         cur = self._cursor()
@@ -420,13 +479,13 @@ def _short_count(n: int) -> str:
 # ====================================================================== filters -> SQL
 
 
-def _source(f: Filters) -> str:
-    """The event table as the filters' territory policy shows it."""
+def _source(f: Filters, table: str = "events") -> str:
+    """The event table (or another with its columns) as the filters' territory policy shows it."""
     if f.territory == "fold":
         # The lambda-based fold_list is only worth running on the few lists that hold a territory at all.
         touched = " OR ".join(f"list_contains(countries, '{code}')" for code in FOLDED_TERRITORIES)
         return (f"(SELECT * REPLACE (fold_iso(host_iso3) AS host_iso3, "
-                f"CASE WHEN {touched} THEN fold_list(countries) ELSE countries END AS countries) FROM events)")
+                f"CASE WHEN {touched} THEN fold_list(countries) ELSE countries END AS countries) FROM {table})")
     return "events"
 
 
@@ -646,8 +705,10 @@ def _org_facts(ds: Dataset, f: Filters) -> pd.DataFrame:
 def _ranked_totals(facts: pd.DataFrame, key: str, value: str = "events") -> pd.Series:
     """Totals per ``key``, largest first and ties by name (the order every "top" list uses)."""
     totals = facts.groupby(key, sort=False)[value].sum()
-    order = sorted(totals.index, key=lambda k: (-totals[k], k))
-    return totals.reindex(order).astype("int64")
+    # Sorting (total, name) pairs in Python: a key function looking totals up by label costs a pandas lookup each.
+    order = sorted(zip((-t for t in totals.tolist()), totals.index.tolist(), strict=True))
+    return pd.Series([-t for t, _ in order], index=pd.Index([k for _, k in order], dtype=object, name=key),
+                     name=value, dtype="int64")
 
 
 def headline(ds: Dataset, f: Filters | None = None) -> dict:
@@ -951,9 +1012,46 @@ def _rows(ds: Dataset, f: Filters, limit: int | None, order: str = "oldest", low
     condition, params = where(f)
     if low_confidence:
         condition += f" AND confidence < {LOW_CONFIDENCE}"
-    sql = f"SELECT {columns} FROM {_source(f)} WHERE {condition} ORDER BY {ROW_ORDERS[order]}"
+    bound, bound_params = _row_bound(ds, f, limit, order, low_confidence)
+    sql = f"SELECT {columns} FROM {_source(f)} WHERE {condition}{bound} ORDER BY {ROW_ORDERS[order]}"
     sql += f" LIMIT {limit}" if limit is not None else ""
-    return arrow_to_frame(ds.engine.arrow(sql, params))
+    return arrow_to_frame(ds.engine.arrow(sql, [*params, *bound_params]))
+
+
+# The sort key of each row order, and the side of the limit-th key that every row of the answer is on.
+_ROW_BOUNDS = {"oldest": ("start_date", "<="), "newest": ("start_date", ">="), "least_confident": ("confidence", "<=")}
+
+
+def _row_bound(ds: Dataset, f: Filters, limit: int | None, order: str, low_confidence: bool) -> tuple[str, list]:
+    """An extra condition that lets DuckDB skip most files and row groups when fetching the first ``limit`` rows.
+
+    When the page's charts already hold the filtered rows' dates and confidences (an in-memory selection), the
+    ``limit``-th smallest (or largest) sort key among them bounds the answer; rows tied with it stay in, so the
+    result is exactly the unbounded query's.
+    """
+    if limit is None or not _needs_selection(f):
+        return "", []
+    engine = ds.engine
+    selection = engine.acquire(f)
+    try:
+        if selection is None or selection.arrow is None:
+            return "", []
+        column, op = _ROW_BOUNDS[order]
+        table = selection.arrow
+        if low_confidence:
+            table = table.filter(pc.less(table["confidence"], LOW_CONFIDENCE))
+        if limit == 0 or table.num_rows == 0:
+            return " AND FALSE", []
+        values = table[column].combine_chunks()
+        return f" AND {column} {op} ?", [_kth(values, min(limit, len(values)), descending=op == ">=")]
+    finally:
+        engine.release(selection)
+
+
+def _kth(values: pa.Array, k: int, descending: bool):
+    """The ``k``-th smallest (or largest) of ``values``, as a Python value of their type."""
+    first = pc.take(values, pc.select_k_unstable(values, k, [("values", "descending" if descending else "ascending")]))
+    return (pc.min(first) if descending else pc.max(first)).as_py()
 
 
 def count(ds: Dataset, f: Filters | None = None) -> int:

@@ -10,7 +10,10 @@
    country_periods (year), sector_type, sector_region, top_organizations, network and rows(limit=1000).
    Baseline: the same aggregates in plain pandas over the same rows held in memory (pandas 3 with Arrow-backed
    columns - the fastest plain-pandas layout; list cells as ``ArrowDtype`` lists), the same filters, checked to
-   give the same answers.  Targets: <= 250 ms at 1M, <= 1 s and >= 5x the baseline at 10M.
+   give the same answers.  Targets: <= 250 ms at 1M, <= 1 s and >= 5x the baseline at 10M.  From 200k rows the
+   app keeps integer-coded copies of the filter and chart columns in memory (``app.hot``), built in the
+   background on the first costly filter; the bench builds them before the timed runs and reports their one-off
+   build time and size (like the baseline's load time, not counted).
 2. Cold start of the app process at 10M: ``streamlit run dashboard.py`` with ``EXCHANGE_ATLAS_DATA`` set, on a
    free port bound to 127.0.0.1, fetched by headless Debian Chromium (Playwright) until the Overview's first
    chart is drawn.  Target <= 5 s.  Peak RSS of the app process (psutil, polled every 50 ms) over the cold starts
@@ -338,6 +341,7 @@ def queries(report: Report, runs: int, sizes: list[str]) -> dict:
         t_open = time.perf_counter() - t0
         opened[size] = (src, ds)
         print(f"open_parquet: {fmt_s(t_open)} ({ds.events:,} events)")
+        hot_note = _wait_hot(ds)
         data.clear_cache()
         t0 = time.perf_counter()
         app_charts(ds, filters_for(WARMUP_PAIR))
@@ -392,8 +396,22 @@ def queries(report: Report, runs: int, sizes: list[str]) -> dict:
             f"{fmt_s(app_med)} wall (median of {len(walls)}; CPU {fmt_s(statistics.median(cpus))}, DuckDB threads "
             f"summed; slowest: {first[1]} {fmt_s(first[0])})",
             target_txt, f"plain pandas (in memory): {fmt_s(pd_med)}", f"{ratio:,.1f}×", met,
-            note=f"{agree}; open_parquet {fmt_s(t_open)}; pandas load {t_load:.1f} s not counted"))
+            note=f"{agree}; open_parquet {fmt_s(t_open)}; {hot_note}; pandas load {t_load:.1f} s not counted"))
     return opened
+
+
+def _wait_hot(ds) -> str:
+    """Build the dataset's in-memory coded columns (app.hot) before the timed runs, as a running app has them
+    after its first costly filter; their one-off cost is reported, like the pandas baseline's load."""
+    t0 = time.perf_counter()
+    coded = ds.engine.wait_hot()
+    if coded is None:
+        why = ds.engine.hot_error or "below app.data.HOT_MIN_ROWS or above the memory cap"
+        print(f"coded columns: none ({why})")
+        return f"no coded columns ({why})"
+    note = f"coded columns built once in {time.perf_counter() - t0:.1f} s ({coded.nbytes / 2**20:,.0f} MiB)"
+    print(note)
+    return note + ", not counted"
 
 
 # ====================================================================== map figure size
