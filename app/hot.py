@@ -194,7 +194,12 @@ class HotColumns:
 
     def select(self, keep: np.ndarray) -> pa.Table:
         """The chart columns of the kept rows, in dataset order."""
-        return self.table.take(pa.array(np.flatnonzero(keep)))
+        table = self.table.take(pa.array(np.flatnonzero(keep)))
+        # Lists leave as plain strings: DuckDB cannot read a batch whose lists are all empty over a dictionary.
+        for i, field in enumerate(table.schema):
+            if pa.types.is_list(field.type):
+                table = table.set_column(i, field.name, table.column(i).cast(pa.list_(pa.string())))
+        return table
 
     def _any(self, name: str, values) -> np.ndarray:
         return self._index[name].any_in(values, self.rows)
