@@ -46,6 +46,36 @@ def first_positions(codes: np.ndarray) -> np.ndarray:
     return first
 
 
+# splitmix64's finalizer (Steele, Lea and Flood 2014): a bijection of 64-bit integers in which every input bit
+# changes about half of the output bits.
+_MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27), np.uint64(0x94D049BB133111EB), np.uint64(31))
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer over a uint64 array (arithmetic wraps modulo 2**64, the same on every platform)."""
+    s1, m1, s2, m2, s3 = _MIX
+    x = x ^ (x >> s1)
+    x = x * m1
+    x = x ^ (x >> s2)
+    x = x * m2
+    return x ^ (x >> s3)
+
+
+def span_ids(digest: str, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """Stable ids of spans of one file: 16 hex digits of ``mix64(mix64(key ^ start) ^ end)``, where ``key`` is
+    the first 64 bits of the file's hex ``digest``.
+
+    One vectorized pass instead of one SHA-1 per row (3 s of a 1M-row build).  For a given file the ids of
+    distinct spans collide with probability ~n**2 / 2**65 (3e-8 for a million rows).
+    """
+    key = np.uint64(int(digest[:16], 16))
+    starts = np.asarray(starts, dtype=np.int64).astype(np.uint64)
+    ends = np.asarray(ends, dtype=np.int64).astype(np.uint64)
+    hashed = mix64(mix64(starts ^ key) ^ ends)
+    text = hashed.astype(">u8").tobytes().hex()
+    return [text[i:i + 16] for i in range(0, len(text), 16)]
+
+
 def gc_paused(fn):
     """Run ``fn`` with the cyclic garbage collector paused (and resumed after, if it ran before).
 

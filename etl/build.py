@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from etl import dedupe
-from etl.arrays import Background, distinct_objects, first_positions, gc_paused
+from etl.arrays import Background, distinct_objects, first_positions, gc_paused, span_ids
 from etl.errors import InputError
 from etl.io import atomic_dir, atomic_path
 from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, LIST_COLUMNS, arrow_schema, conform, empty_events
@@ -128,13 +128,9 @@ def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
     if events is None or events.empty:
         return empty_events()
     events = events.copy()
-    digest = _file_digest(path).encode()
-    starts = events["source_start"].astype("int64").to_numpy().tolist()
-    ends = events["source_end"].astype("int64").to_numpy().tolist()
-    # The file's content, not its path, keys the id: moving a corpus keeps its ids.  The id hashes
-    # "<digest>:<start>:<end>"; one formatting and one hash per row, no column of strings in between.
-    sha1 = hashlib.sha1
-    events["event_id"] = [sha1(b"%s:%d:%d" % (digest, s, e)).hexdigest()[:16] for s, e in zip(starts, ends, strict=True)]
+    # The file's content, not its path, keys the id: moving a corpus keeps its ids.
+    events["event_id"] = span_ids(_file_digest(path), events["source_start"].astype("int64").to_numpy(),
+                                  events["source_end"].astype("int64").to_numpy())
     events["source"] = str(path)
     events["sources"] = [[str(path)]] * len(events)
     events["source_kind"] = events.get("source_kind", _KIND[adapter])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from etl.arrays import Background, distinct_objects, first_positions, object_ids
+from etl.arrays import Background, distinct_objects, first_positions, object_ids, span_ids
 
 
 def test_distinct_objects_groups_by_identity_not_equality():
@@ -35,3 +35,31 @@ def test_object_ids_are_the_cells_ids():
     assert object_ids(cells).tolist() == [id(c) for c in cells]
     assert object_ids(cells[::2].copy()).tolist() == [id(c) for c in cells[::2]]
     assert object_ids(np.array([], dtype=object)).tolist() == []
+
+
+def _mix64_reference(x: int) -> int:
+    # splitmix64's finalizer as published, in plain Python integers.
+    mask = (1 << 64) - 1
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & mask
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & mask
+    return x ^ (x >> 31)
+
+
+def test_span_ids_follow_the_documented_formula():
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"
+    key = int(digest[:16], 16)
+    spans = [(0, 0), (0, 1), (1, 0), (12, 345), (2**40, 2**40 + 7)]
+    got = span_ids(digest, np.array([s for s, _ in spans]), np.array([e for _, e in spans]))
+    want = [f"{_mix64_reference(_mix64_reference(s ^ key) ^ e):016x}" for s, e in spans]
+    assert got == want
+    assert all(len(i) == 16 and set(i) <= set("0123456789abcdef") for i in got)
+
+
+def test_span_ids_are_distinct_and_depend_on_the_file():
+    starts = np.arange(200_000)
+    ids = span_ids("ab" * 20, starts, starts + 5)
+    assert len(set(ids)) == len(ids)
+    assert span_ids("cd" * 20, starts[:10], starts[:10] + 5) != ids[:10]
+    assert span_ids("ab" * 20, np.array([], dtype=np.int64), np.array([], dtype=np.int64)) == []
