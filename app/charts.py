@@ -4,9 +4,11 @@ Every builder gives its figure a title, axis titles with units, and, for empty i
 says why it is empty (the page passes the reason, e.g. which filters to clear).  Colours are fixed per code
 (``SECTOR_COLORS``, ``TYPE_COLORS``, ``REGION_COLORS``) so a sector looks the same on every chart.
 
-Maps use ``go.Choroplethmap``/``go.Scattermap`` with the ``white-bg`` style and the committed GeoJSON: they
-need no tiles and no network.  The GeoJSON goes into the figure exactly once (about 1.1 MB); every other map
-layer is points or lines, which keeps the figure JSON under 1.5 MB.
+Maps use ``go.Choropleth``/``go.Scattergeo`` on a geo subplot, drawn as SVG, with the committed GeoJSON and none
+of plotly's base layers: they need no tiles, no WebGL and no network.  (A tile map draws through MapLibre in
+WebGL, in software where there is no GPU: on the 2-CPU machine the Overview's map appeared about 2 s later.)  The
+GeoJSON goes into the figure at most once (about 1.1 MB; the dashboard passes the URL it is served at instead);
+every other map layer is points or lines, which keeps the figure JSON under 1.5 MB.
 """
 
 from __future__ import annotations
@@ -79,6 +81,13 @@ SMALL_STATE_MARKER_PX = 9
 MAP_HEIGHT = 560
 MAX_FLOW_WIDTH = 6.0
 MAX_CITIES = 500
+# Only our own GeoJSON is drawn: plotly's base layers come from its topojson, which the server publishes empty
+# (``geo.BASE_MAP_PATH``).  The latitude range crops Antarctica's empty band.
+GEO_LAYOUT = {
+    "projection": {"type": "natural earth"}, "lataxis": {"range": [-60, 85]}, "showframe": False,
+    "bgcolor": "rgba(0,0,0,0)", "showcoastlines": False, "showland": False, "showocean": False,
+    "showlakes": False, "showrivers": False, "showcountries": False, "showsubunits": False,
+}
 MEASURE_LABELS = {"events": "Events", "participants": "Participants (lower bound)"}
 _UNITS = {"events": "events", "participants": "people (at least)"}
 EMPTY_REASON = "No events match the current filters"
@@ -175,12 +184,12 @@ def _bar_height(n_rows: int) -> int:
 # ------------------------------------------------------------------ maps
 
 
-def _map_layout(fig: go.Figure, title: str, height: int = MAP_HEIGHT, zoom: float = 0.75) -> go.Figure:
+def _map_layout(fig: go.Figure, title: str, height: int = MAP_HEIGHT) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,
         margin={"l": 0, "r": 0, "t": 50, "b": 10},
-        map={"style": geo.MAP_STYLE, "center": {"lat": 20, "lon": 15}, "zoom": zoom},
+        geo=GEO_LAYOUT,
         legend={"orientation": "h", "yanchor": "top", "y": -0.01, "xanchor": "left", "x": 0.0},
     )
     return fig
@@ -278,10 +287,10 @@ def _shapes(geojson: dict | str | None) -> tuple[dict | str, frozenset[str]]:
 
 
 def _choropleth_trace(df: pd.DataFrame, geojson: dict | str, shaped: frozenset[str],
-                      measure: str) -> go.Choroplethmap:
+                      measure: str) -> go.Choropleth:
     df = df[df["iso3"].isin(shaped)]
     z, zmax, scale = _scale(df["value"])
-    return go.Choroplethmap(
+    return go.Choropleth(
         geojson=geojson, featureidkey=geo.FEATURE_ID_KEY, locations=df["iso3"], z=z,
         zmin=0, zmax=zmax, colorscale=scale, colorbar=_colorbar(df["value"], measure),
         marker={"line": {"color": BORDER_COLOR, "width": 0.4}, "opacity": 0.9},
@@ -289,10 +298,10 @@ def _choropleth_trace(df: pd.DataFrame, geojson: dict | str, shaped: frozenset[s
     )
 
 
-def _small_state_trace(df: pd.DataFrame, measure: str, zmax: float, scale: list) -> go.Scattermap:
+def _small_state_trace(df: pd.DataFrame, measure: str, zmax: float, scale: list) -> go.Scattergeo:
     small = df[df["iso3"].isin(geo.small_states())].dropna(subset=["lat", "lon"])
     z = np.log10(1 + small["value"].to_numpy(dtype=float))
-    return go.Scattermap(
+    return go.Scattergeo(
         lat=small["lat"], lon=small["lon"], mode="markers", name="Small states and territories",
         marker={"size": np.where(z > 0, SMALL_STATE_MARKER_PX, SMALL_STATE_MARKER_PX - 4), "color": z, "cmin": 0,
                 "cmax": zmax, "colorscale": scale, "showscale": False},
@@ -301,8 +310,7 @@ def _small_state_trace(df: pd.DataFrame, measure: str, zmax: float, scale: list)
 
 
 def choropleth(df_by_country: pd.DataFrame | None, geojson: dict | str | None = None, measure: str = "events",
-               title: str | None = None, reason: str = EMPTY_REASON, height: int = MAP_HEIGHT,
-               zoom: float = 0.75) -> go.Figure:
+               title: str | None = None, reason: str = EMPTY_REASON, height: int = MAP_HEIGHT) -> go.Figure:
     """Counts per counterpart country (``iso3, name, value, top_sectors``) on every country of the map.
 
     Countries without events stay on the map in a neutral grey; small states are also drawn as points.  An
@@ -318,7 +326,7 @@ def choropleth(df_by_country: pd.DataFrame | None, geojson: dict | str | None = 
     if _is_empty(df_by_country, "value"):
         fig.add_annotation(text=reason, x=0.5, y=0.95, xref="paper", yref="paper", showarrow=False,
                            bgcolor="rgba(255,255,255,0.85)", font={"size": 14})
-    return _map_layout(fig, title, height, zoom)
+    return _map_layout(fig, title, height)
 
 
 def city_bubbles(df_by_city: pd.DataFrame | None, title: str = "Events per host city",
@@ -326,38 +334,32 @@ def city_bubbles(df_by_city: pd.DataFrame | None, title: str = "Events per host 
     """Host cities (``host_city, host_iso3, lat, lon, events``) as bubbles sized by event count."""
     fig = go.Figure()
     if _is_empty(df_by_city, "events"):
-        fig.add_trace(go.Scattermap(lat=[], lon=[], mode="markers", name="Host cities"))
+        fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="markers", name="Host cities"))
         fig.add_annotation(text=reason, x=0.5, y=0.95, xref="paper", yref="paper", showarrow=False)
         return _map_layout(fig, title)
     fig.add_trace(_city_trace(df_by_city))
     return _map_layout(fig, title)
 
 
-def _city_trace(df: pd.DataFrame, max_cities: int = MAX_CITIES) -> go.Scattermap:
+def _city_trace(df: pd.DataFrame, max_cities: int = MAX_CITIES) -> go.Scattergeo:
     # The busiest cities only: thousands of bubbles would blow the figure's size budget and hide the countries.
     df = df.dropna(subset=["lat", "lon"]).sort_values("events", ascending=False, kind="stable").head(max_cities)
     events = pd.to_numeric(df["events"], errors="coerce").fillna(0)
     size = 5 + 22 * np.sqrt(events / max(float(events.max()), 1.0))
     city = _plot_texts(df["host_city"].fillna("(country only)"))
     custom = np.stack([df["host_iso3"].astype(str), city, events.astype("int64")], axis=1)
-    return go.Scattermap(
+    return go.Scattergeo(
         lat=df["lat"], lon=df["lon"], mode="markers", name="Host cities (size = events)",
         marker={"size": size, "color": CITY_COLOR, "sizemode": "diameter"}, customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b>, %{customdata[0]}<br>%{customdata[2]:,} events<extra></extra>",
     )
 
 
-def _unwrap(lon0: float, lon1: float) -> float:
-    # Take the short way round: China -> USA crosses the Pacific, not Eurasia and the Atlantic.
-    while lon1 - lon0 > 180:
-        lon1 -= 360
-    while lon1 - lon0 < -180:
-        lon1 += 360
-    return lon1
+def _flow_traces(df_flows: pd.DataFrame, n_buckets: int = 4) -> list[go.Scattergeo]:
+    """One line trace per width bucket (one trace per flow would mean hundreds of traces).
 
-
-def _flow_traces(df_flows: pd.DataFrame, n_buckets: int = 4) -> list[go.Scattermap]:
-    """One line trace per width bucket (one trace per flow would mean hundreds of traces)."""
+    A geo subplot draws each segment as a great circle, so China -> USA crosses the Pacific by itself.
+    """
     points = geo.load_centroids().set_index("iso3")[["lat", "lon"]]
     df = df_flows[df_flows["home_iso3"].isin(points.index) & df_flows["iso3"].isin(points.index)].copy()
     df = df[df["home_iso3"] != df["iso3"]]
@@ -371,10 +373,10 @@ def _flow_traces(df_flows: pd.DataFrame, n_buckets: int = 4) -> list[go.Scatterm
         for home, iso3 in zip(part["home_iso3"], part["iso3"], strict=True):
             (lat0, lon0), (lat1, lon1) = points.loc[home], points.loc[iso3]
             lats += [lat0, lat1, None]
-            lons += [lon0, _unwrap(lon0, lon1), None]
+            lons += [lon0, lon1, None]
         width = 1 + (MAX_FLOW_WIDTH - 1) * (bucket + 1) / n_buckets
         lo, hi = int(part["events"].min()), int(part["events"].max())
-        traces.append(go.Scattermap(
+        traces.append(go.Scattergeo(
             lat=lats, lon=lons, mode="lines", line={"width": width, "color": FLOW_COLOR}, hoverinfo="skip",
             name=f"Flows: {lo:,}–{hi:,} events" if lo != hi else f"Flows: {lo:,} events",
             legendgroup="flows",
@@ -388,7 +390,7 @@ def flows(df_flows: pd.DataFrame | None, title: str = "Flows from the home count
     fig = go.Figure()
     traces = [] if _is_empty(df_flows, "events") else _flow_traces(df_flows)
     if not traces:
-        fig.add_trace(go.Scattermap(lat=[], lon=[], mode="lines", name="Flows"))
+        fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", name="Flows"))
         fig.add_annotation(text=reason, x=0.5, y=0.95, xref="paper", yref="paper", showarrow=False)
     fig.add_traces(traces)
     return _map_layout(fig, title)
@@ -427,14 +429,14 @@ def animated_map(df_periods: pd.DataFrame | None, geojson: dict | str | None = N
     periods = sorted(full["period"].unique())
     _, zmax, scale = _scale(full["events"])
     first = full[full["period"] == periods[0]]
-    trace = go.Choroplethmap(
+    trace = go.Choropleth(
         geojson=geojson, featureidkey=geo.FEATURE_ID_KEY, locations=first["iso3"], z=first["z"], zmin=0, zmax=zmax,
         colorscale=scale, colorbar=_colorbar(full["events"], "events"), text=first["name"],
         customdata=first["events"].astype(int).tolist(), marker={"line": {"color": BORDER_COLOR, "width": 0.4}},
         hovertemplate="<b>%{text}</b> (%{location})<br>%{customdata:,} events<extra></extra>", showscale=True,
     )
     # Locations and names are the same in every frame (the grid is complete), so a frame is two short arrays.
-    frames = [go.Frame(name=p, data=[{"type": "choroplethmap", "z": part["z"].round(3).tolist(),
+    frames = [go.Frame(name=p, data=[{"type": "choropleth", "z": part["z"].round(3).tolist(),
                                       "customdata": part["events"].astype(int).tolist()}])
               for p, part in full.groupby("period", sort=True)]
     fig = go.Figure([trace], frames=frames)

@@ -2,10 +2,10 @@
 
 The files are built by ``scripts/build_geo.py`` from Natural Earth, so nothing here needs the network. Typical use::
 
-    px.choropleth_map(df, geojson=geo.geojson(), locations="iso3", featureidkey=geo.FEATURE_ID_KEY,
-                      map_style=geo.MAP_STYLE)
+    go.Choropleth(geojson=geo.geojson_url(), locations=df["iso3"], featureidkey=geo.FEATURE_ID_KEY, z=...)
 
-plus a point layer from ``load_centroids()`` for the codes in ``small_states()``.
+on a geo subplot with plotly's base layers off and ``config={"topojsonURL": geo.topojson_url()}``, plus a point
+layer from ``load_centroids()`` for the codes in ``small_states()``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import pandas as pd
 GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
 COUNTRIES_PATH = GEO_DIR / "countries.geojson"
 CENTROIDS_PATH = GEO_DIR / "centroids.csv"
+# plotly.js fetches ``<topojsonURL>world_110m.json`` for a world geo subplot whenever a trace has a location mode,
+# even with every base layer off.  The maps draw countries from COUNTRIES_PATH only, so this base map is empty.
+BASE_MAP_PATH = GEO_DIR / "world_110m.json"
 
 FEATURE_ID_KEY = "properties.iso3"
-# "white-bg" draws no basemap tiles, so the map works offline.
-MAP_STYLE = "white-bg"
-
 # Below about 5,000 km² a country is a pixel or two at world zoom (Luxembourg is roughly the limit), so it
 # needs a marker to be seen or clicked.
 SMALL_STATE_KM2 = 5_000.0
@@ -93,6 +93,12 @@ def geojson_url(base_url_path: str = "") -> str:
     """
     base = "/".join(part for part in base_url_path.split("/") if part)
     return f"/{base}/app/static/{COUNTRIES_PATH.name}" if base else f"/app/static/{COUNTRIES_PATH.name}"
+
+
+def topojson_url(base_url_path: str = "") -> str:
+    """The folder plotly.js fetches its base map from (its ``topojsonURL`` config): the server's static folder,
+    which holds ``BASE_MAP_PATH``, instead of plotly's CDN."""
+    return geojson_url(base_url_path).removesuffix(COUNTRIES_PATH.name)
 
 
 def small_states(min_area_km2: float = SMALL_STATE_KM2) -> list[str]:

@@ -192,7 +192,7 @@ class Offline:
 
 # Polled in the page.  "Idle": the script has finished, the title is ``title`` and the filter summary is not
 # ``summaryNot``; "drawn" adds that no element of the previous run is left and at least ``minCharts`` Plotly charts
-# are there, all drawn (tile maps included).  It returns once the wanted state has held for ``settle`` ms (a
+# are there, all drawn (map countries included).  It returns once the wanted state has held for ``settle`` ms (a
 # rerun may follow the first one), with the page times at which the idle and the wanted stretches began, so a
 # caller can time a change without counting the settling wait.  A Streamlit exception ends the wait too.  It reads
 # textContent, never innerText, which would force a layout on every poll of a page that is busy drawing.
@@ -213,11 +213,9 @@ _IDLE_JS = """(a) => {
     return boxes.length >= a.minCharts && boxes.every((box) => {
       const gd = box.querySelector('.js-plotly-plot');
       if (!gd || !gd._fullLayout) return false;
-      // Tile maps draw on their own after plotly returns: done once MapLibre says so.
-      return Object.keys(gd._fullLayout).filter((k) => /^map\\d*$/.test(k)).every((k) => {
-        const sub = gd._fullLayout[k]._subplot;
-        return !!(sub && sub.map && sub.map.loaded());
-      });
+      // A map draws its countries only once plotly has fetched the GeoJSON, after the figure is attached.
+      return !gd._fullData.some((t) => t.type === 'choropleth' && t.visible === true)
+        || !!gd.querySelector('.choroplethlocation');
     });
   };
   const failed = !!document.querySelector('[data-testid="stException"]');
@@ -236,14 +234,13 @@ _STATE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const boxes = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   const gds = boxes.map((box) => box.querySelector('.js-plotly-plot'));
-  const maps = gds.filter((gd) => gd && gd._fullLayout).flatMap((gd) => Object.keys(gd._fullLayout)
-    .filter((k) => /^map\\d*$/.test(k)).map((k) => gd._fullLayout[k]._subplot));
+  const maps = gds.filter((gd) => gd && gd._fullData && gd._fullData.some((t) => t.type === 'choropleth'));
   const h1 = document.querySelector('h1');
   return `script ${app ? app.getAttribute('data-test-script-state') : 'no app'}, `
     + `title ${h1 ? JSON.stringify(h1.textContent.trim()) : 'none'}, `
     + `stale elements ${document.querySelectorAll('[data-testid="stElementContainer"][data-stale="true"]').length}, `
     + `charts drawn ${gds.filter((gd) => gd && gd._fullLayout).length}/${gds.length}, `
-    + `maps loaded ${maps.filter((m) => m && m.map && m.map.loaded()).length}/${maps.length}, `
+    + `maps drawn ${maps.filter((gd) => gd.querySelector('.choroplethlocation')).length}/${maps.length}, `
     + `exceptions ${document.querySelectorAll('[data-testid="stException"]').length}`;
 }"""
 
@@ -254,7 +251,7 @@ def wait_idle(page, settle_ms: int = IDLE_SETTLE_MS, *, title: str | None = None
 
     Optionally also until the page's title (h1) is ``title`` and the filter summary differs from ``summary_not``;
     with ``charts``, until no element of the previous run is left and at least ``min_charts`` Plotly charts are
-    there, all drawn, tile maps included.  A Streamlit exception ends the wait too (the caller checks for it).
+    there, all drawn, map countries included.  A Streamlit exception ends the wait too (the caller checks for it).
     Returns Playwright's handle to ``{"idle": ms, "since": ms}``, the page times (``performance.now()``) at which
     the script was seen finished and the charts drawn; with the async API, await it.
     """

@@ -7,7 +7,7 @@ Starts ``streamlit run dashboard.py`` on a free 127.0.0.1 port (dataset: ``--dat
 API: one browser, one context per user (each its own Streamlit session), all driven from one event loop.
 
 1. Warm-up: one context visits every page once (not timed); then the server's RSS is sampled.
-2. Every context loads the Overview (a first visit: the Plotly chunk, MapLibre's workers, a first map; one first
+2. Every context loads the Overview (a first visit: the Plotly chunk, the country shapes, a first map; one first
    load per core at a time, timed apart) and goes to its start page (a different one per context); then all of
    them start together and make ``--changes`` changes each, with a think time of 0.5-1.5 x ``--think-s`` between
    them: a sidebar filter (sector, event type, country, region, search text, territory policy, clear) or a
@@ -246,7 +246,7 @@ class User:
         self.page = await self.context.new_page()
         self.page.on("pageerror", self.page_error)
         # The first load is the Overview, whatever the start page: it brings in what every later page reuses (the
-        # lazily loaded Plotly chunk, MapLibre's workers, a first WebGL map), which is a first-visit cost, not a
+        # lazily loaded Plotly chunk, the country shapes, a first map), which is a first-visit cost, not a
         # change's.  Then the sidebar leads to the user's start page.
         start, self.page_index = self.page_index, 0
         t0 = time.perf_counter()

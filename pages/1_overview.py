@@ -22,15 +22,14 @@ reason = ui.empty_reason(f)
 
 left, right = st.columns([3, 2])
 with left:
-    # Zoomed out so that the whole world fits the narrower column.
-    fig = charts.choropleth(data.by_country(ds, f), geojson=ui.map_shapes(), measure="events", reason=reason,
-                            height=420, zoom=0.0, title="Events per counterpart country")
+    fig = ui.figure(charts.choropleth, data.by_country(ds, f), geojson=ui.map_shapes(), measure="events",
+                    reason=reason, height=420, title="Events per counterpart country")
     ui.show(fig, "overview-map")
 with right:
-    ui.show(charts.sector_bar(data.sector_type(ds, f), reason=reason), "overview-sectors")
+    ui.show(ui.figure(charts.sector_bar, data.sector_type(ds, f), reason=reason), "overview-sectors")
 
-ui.show(charts.timeline_bars(data.timeline(ds, f, freq="year", stack="sector"), "sector", "year", reason=reason),
-        "overview-timeline")
+ui.show(ui.figure(charts.timeline_bars, data.timeline(ds, f, freq="year", stack="sector"), "sector", "year",
+                  reason=reason), "overview-timeline")
 
 st.subheader("Latest events")
 latest = ui.latest_events(ds, f, n=10)

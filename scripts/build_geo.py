@@ -12,6 +12,9 @@ Outputs (committed, so they must stay small and byte-for-byte reproducible):
   dissolved: Clipperton into FRA; Ashmore and Cartier, Coral Sea and Indian Ocean Territories into AUS;
   Brazilian Island into BRA.
 * ``centroids.csv``: one label point per code, taken from NE's LABEL_X/LABEL_Y.
+* ``world_110m.json``: an empty TopoJSON base map.  The dashboard's maps are plotly geo subplots that draw only
+  ``countries.geojson``, but plotly.js still fetches ``<topojsonURL>world_110m.json`` (by default from its CDN);
+  the server publishes this file and the charts point ``topojsonURL`` at it, so nothing leaves the machine.
 
 Features without an ISO 3166-1 code (Bir Tawil, the UK bases on Cyprus, Guantanamo, Spratly Islands,
 Scarborough Reef) are left out; Kosovo is kept under the widely used user-assigned code XKX. ISO codes that
@@ -68,7 +71,9 @@ REGION_OVERRIDES = {
 
 GEOJSON = "countries.geojson"
 CENTROIDS = "centroids.csv"
-OUTPUTS = (GEOJSON, CENTROIDS)
+BASE_MAP = "world_110m.json"  # plotly's name for the world scope at its default resolution
+BASE_MAP_LAYERS = ("coastlines", "countries", "lakes", "land", "ocean", "rivers", "subunits")
+OUTPUTS = (GEOJSON, CENTROIDS, BASE_MAP)
 PROPERTIES = ["iso3", "name", "continent", "subregion", "area_km2"]
 CENTROID_COLUMNS = ["iso3", "name", "lat", "lon", "continent", "subregion"]
 
@@ -117,7 +122,10 @@ def tidy_geometry(geoms: np.ndarray) -> np.ndarray:
     snapped = shapely.set_precision(geoms, GRID_SIZE)
     # set_precision leaves binary noise such as 46.696000000000005; rounding makes the JSON short and stable.
     rounded = shapely.transform(snapped, lambda xy: np.round(xy, DECIMALS))
-    return shapely.orient_polygons(rounded, exterior_cw=False)
+    # Exterior rings clockwise: the dashboard's maps draw with d3-geo, which reads a ring's winding as the side
+    # that is inside (a counter-clockwise country would fill the rest of the globe).  RFC 7946 only advises the
+    # opposite and tells parsers not to reject it; geopandas and shapely ignore winding.
+    return shapely.orient_polygons(rounded, exterior_cw=True)
 
 
 def label_point(label: shapely.Point, geom: shapely.Geometry) -> tuple[float, float]:
@@ -198,6 +206,13 @@ def write_centroids(countries: gpd.GeoDataFrame, path: Path) -> None:
             writer.writerow([row[col] for col in CENTROID_COLUMNS])
 
 
+def write_base_map(path: Path) -> None:
+    # Every layer plotly may ask for, each empty: a base layer switched on by mistake draws nothing.
+    objects = {name: {"type": "GeometryCollection", "geometries": []} for name in BASE_MAP_LAYERS}
+    text = json.dumps({"type": "Topology", "objects": objects, "arcs": []}, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
 def summary(countries: gpd.GeoDataFrame, ne: gpd.GeoDataFrame, out: Path) -> str:
     codes = set(countries["iso3"])
     iso = {c.alpha_3 for c in pycountry.countries}
@@ -222,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     countries = build_table(ne)
     write_geojson(countries, args.out / GEOJSON)
     write_centroids(countries, args.out / CENTROIDS)
+    write_base_map(args.out / BASE_MAP)
     print(summary(countries, ne, args.out))
     return 0
 

@@ -121,7 +121,7 @@ def test_page_renders_offline(dash_server, dash_context, path, title):
     page.wait_for_selector(f'h1:has-text("{title}")')
     if path in ("", "map", "timeline", "sectors", "network", "sources"):
         page.wait_for_selector(".js-plotly-plot", state="attached")
-        page.wait_for_timeout(1500)  # maps draw their canvas after the figure is attached
+        page.wait_for_timeout(1500)  # a map draws its countries once plotly has fetched the GeoJSON
     _assert_clean(page)
     assert page.locator(".st-key-dataset-banner").count() == 1
     assert _summary(page) == "No filters"
@@ -144,13 +144,13 @@ def test_sidebar_filter_narrows_the_table(dash_server, dash_context, dash_frame)
 def _click_country(page, lat: float, lon: float) -> None:
     chart = page.locator(".st-key-map .js-plotly-plot")
     chart.wait_for()
-    page.wait_for_function(
-        "el => el._fullLayout && el._fullLayout.map && el._fullLayout.map._subplot.map.loaded()",
-        arg=chart.element_handle(), timeout=PAGE_TIMEOUT_MS)
+    # The countries are drawn once plotly has fetched the GeoJSON the server publishes.
+    page.wait_for_function("el => el.querySelectorAll('.choroplethlocation').length > 0",
+                           arg=chart.element_handle(), timeout=PAGE_TIMEOUT_MS)
     x, y = chart.evaluate(
-        """(el, [lon, lat]) => { const m = el._fullLayout.map._subplot.map;
-             const p = m.project([lon, lat]); const r = m.getContainer().getBoundingClientRect();
-             return [r.left + p.x, r.top + p.y]; }""", [lon, lat])
+        """(el, [lon, lat]) => { const [x, y] = el._fullLayout.geo._subplot.projection([lon, lat]);
+             const r = el.querySelector('.main-svg').getBoundingClientRect();
+             return [r.left + x, r.top + y]; }""", [lon, lat])
     page.mouse.move(x, y)
     page.wait_for_timeout(400)  # plotly finds what is under the pointer on hover; the click reuses it
     page.mouse.click(x, y)

@@ -129,17 +129,24 @@ def test_combined_map_all_countries_within_size_budget(all_countries):
     size = len(fig.to_json())
     assert size <= MAX_MAP_BYTES, size
     choro = fig.data[0]
-    assert choro.type == "choroplethmap"
+    assert choro.type == "choropleth"
     assert len(choro.locations) == len(geo.geojson()["features"])
 
 
-def test_maps_need_no_network():
-    fig = charts.combined_map(_frames()["by_country"], _frames()["by_city"], _frames()["flows"])
-    spec = json.loads(fig.to_json())
-    assert spec["layout"]["map"]["style"] == "white-bg"
-    assert "geo" not in spec["layout"]  # a geo subplot would fetch world topojson from a CDN
-    assert all(t["type"] in ("choroplethmap", "scattermap") for t in spec["data"])
-    assert isinstance(spec["data"][0]["geojson"], dict)
+@pytest.mark.parametrize("name", ["choropleth", "combined_map", "animated_map", "city_bubbles", "flows"])
+def test_maps_need_no_network_and_no_webgl(name):
+    spec = json.loads(_builders(_frames())[name]().to_json())
+    # SVG geo traces only: no tile map (MapLibre draws those in WebGL, in software where there is no GPU).
+    assert "map" not in spec["layout"] and "mapbox" not in spec["layout"]
+    assert all(t["type"] in ("choropleth", "scattergeo") for t in spec["data"])
+    # Countries come from our GeoJSON; every base layer of plotly's own topojson is off, so it draws nothing of
+    # it (plotly still fetches that file: the pages point topojsonURL at the empty one the server publishes).
+    layout = spec["layout"]["geo"]
+    assert not any(layout.get(f"show{layer}") for layer in ("coastlines", "countries", "lakes", "land", "ocean",
+                                                            "rivers", "subunits", "frame"))
+    for trace in spec["data"]:
+        if trace["type"] == "choropleth":
+            assert isinstance(trace["geojson"], dict) and trace["featureidkey"] == geo.FEATURE_ID_KEY
 
 
 def test_maps_can_point_at_the_published_shapes(all_countries):
@@ -156,9 +163,13 @@ def test_maps_can_point_at_the_published_shapes(all_countries):
 def test_geojson_url_follows_the_base_path():
     assert geo.geojson_url() == "/app/static/countries.geojson"
     assert geo.geojson_url("/atlas/") == "/atlas/app/static/countries.geojson"
+    assert geo.topojson_url("/atlas/") == "/atlas/app/static/"
     # static/ is the folder Streamlit serves, and it must be the very file the charts read.
     served = geo.GEO_DIR.parents[1] / "static" / "countries.geojson"
     assert served.resolve() == geo.COUNTRIES_PATH.resolve()
+    base_map = geo.GEO_DIR.parents[1] / "static" / "world_110m.json"
+    assert base_map.resolve() == geo.BASE_MAP_PATH.resolve()
+    assert json.loads(base_map.read_text())["type"] == "Topology"
 
 
 def test_zero_countries_are_grey_and_drawn(all_countries):
@@ -174,7 +185,7 @@ def test_zero_countries_are_grey_and_drawn(all_countries):
 def test_small_states_are_points():
     fig = charts.choropleth(_frames()["by_country"])
     points = fig.data[1]
-    assert points.type == "scattermap"
+    assert points.type == "scattergeo"
     codes = {row[0] for row in points.customdata}
     assert {"SGP", "SYC", "MLT", "BHR", "HKG", "MAC"} <= codes
 
@@ -186,10 +197,14 @@ def test_hover_has_name_count_and_top_sectors():
     assert "Top sectors" in fig.data[0].hovertemplate
 
 
-def test_flows_take_the_short_way_round():
+def test_flows_are_great_circles_between_centroids():
+    # A geo subplot draws a line segment as the shorter great-circle arc: China -> USA crosses the Pacific.
     fig = charts.flows(pd.DataFrame({"home_iso3": ["CHN"], "iso3": ["USA"], "events": [3]}))
-    lons = [v for v in fig.data[0].lon if v is not None]
-    assert abs(lons[1] - lons[0]) <= 180
+    line = fig.data[0]
+    assert line.type == "scattergeo" and line.mode == "lines"
+    points = geo.load_centroids().set_index("iso3")
+    assert list(line.lon) == [points.loc["CHN", "lon"], points.loc["USA", "lon"], None]
+    assert list(line.lat) == [points.loc["CHN", "lat"], points.loc["USA", "lat"], None]
 
 
 def test_animated_map_sends_geojson_once():
