@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl.normalize import dates as dates_module
 from etl.normalize.dates import (
     MIN_DATE,
     DateSpan,
@@ -371,6 +373,101 @@ def test_publication_and_title_never_raise(text):
     assert span is None or text[span.char_start : span.char_end] == span.text
     period = title_period(text)
     assert period is None or period[0] <= period[1]
+
+
+# ----------------------------------------------------------------------------- the fast scan against a plain one
+
+_TRIGGER_TOKENS = st.sampled_from(
+    ["M12", "S2019年", "A1", "Ma", "MAy", "JUNE", "Jun.", "Dec", "DECEMBER", "Octo", "x", "3-5", "3/4/2018", "1st", "2019-06",
+     "2019–2021", "1995", "123", "12345", "٣", "İ", "Kelvin", "Mid-", "early", "beginning of", "till", "_May"]
+)
+_SCAN_TEXTS = st.one_of(_TEXTS, st.lists(st.one_of(_TOKENS, _TRIGGER_TOKENS), max_size=40).map(" ".join),
+                        st.lists(st.one_of(_TOKENS, _TRIGGER_TOKENS), max_size=20).map("".join))
+
+
+def _plain_find_dates(text, default_year):
+    """find_dates as first written: every digit run and capital J, F, M, A, S, O, N, D tried with every pattern."""
+    trigger = re.compile(r"[0-9JFMASOND][0-9]*")
+    digit_first = tuple((k, p) for k, p in dates_module._PATTERNS if not k.startswith("m"))
+    month_first = tuple((k, p) for k, p in dates_module._PATTERNS if k.startswith("m"))
+    spans, pos = [], 0
+    while t := trigger.search(text, pos):
+        at, prev = t.start(), text[t.start() - 1] if t.start() else " "
+        if text[at].isdigit():
+            patterns = () if prev.isdigit() else digit_first
+        elif prev.isalnum() or prev == "_" or text[at:at + 3].lower() not in dates_module._MONTH_HEADS:
+            patterns = ()
+        else:
+            patterns = month_first
+        best = None
+        for kind, pattern in patterns:
+            match = pattern.match(text, at)
+            if match and (best is None or match.end() > best[1]):
+                built = dates_module._BUILDERS[kind](match, kind, text, default_year)
+                if built is not None:
+                    best = (dates_module._mod_before(text, at) if kind in ("m", "m_m") else at, match.end(), built)
+        if best is None:
+            pos = t.end()
+            continue
+        start, end, (d1, d2, precision) = best
+        start = max(start, spans[-1].char_end if spans else 0)
+        spans.append(DateSpan(d1, d2, precision, start, end, text[start:end]))
+        pos = end
+    return spans
+
+
+def _plain_leading_date(text, default_year, within=80):
+    head = text[: within + 120]
+    brk = dates_module._SENTENCE_BREAK.search(head)
+    limit = min(within, brk.start() if brk else within)
+    spans = [s for s in find_dates(head, default_year) if s.char_start < limit]
+    fine = [s for s in spans if s.precision != "year"]
+    return (fine or spans or [None])[0]
+
+
+def _plain_publication_date(text):
+    unlabelled, offset = None, 0
+    for line in text[:4000].split("\n")[:20]:
+        label = dates_module._PUB_LABEL.match(line)
+        rest_at = label.end() if label and label.end() > len(line) - len(line.lstrip()) else None
+        spans = find_dates(line)
+        if rest_at is not None and spans and spans[0].char_start == rest_at:
+            return dates_module._shift(spans[0], offset)
+        lead = len(line) - len(line.lstrip())
+        if (unlabelled is None and spans and spans[0].char_start == lead and spans[0].precision == "day"
+                and len(line.strip()) <= 60):
+            unlabelled = dates_module._shift(spans[0], offset)
+        offset += len(line) + 1
+    return unlabelled
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SCAN_TEXTS, st.one_of(st.none(), st.integers(1900, 2100)))
+def test_find_dates_is_the_plain_scan(text, default_year):
+    # Month triggers checked in the pattern, digit runs matched only with the patterns of their length.
+    assert find_dates(text, default_year) == _plain_find_dates(text, default_year)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SCAN_TEXTS, st.one_of(st.none(), st.integers(1900, 2100)), st.sampled_from([0, 5, 40, 80]))
+def test_leading_date_reads_no_further_than_it_needs(text, default_year, within):
+    assert leading_date(text, default_year, within) == _plain_leading_date(text, default_year, within)
+
+
+# A modifier may start the span before the limit while its month stands past it.
+@pytest.mark.parametrize("within", [3, 8, 12, 30])
+@pytest.mark.parametrize("text", ["At the end of May, the forum opened.", "By the beginning of   June 2018 it met.",
+                                  "Since late May the camp ran.", "In mid-April 2019, 20 people came."])
+def test_leading_date_sees_modifiers_across_the_limit(text, within):
+    assert leading_date(text, 2018, within) == _plain_leading_date(text, 2018, within)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SCAN_TEXTS, st.sampled_from(["Date: 2023-01-29", "Published: 13 June 2018", "2018/06/13",
+                                                         "  June 13, 2018  ", "Time:", "Updated on"])),
+                max_size=8).map("\n".join))
+def test_publication_date_reads_only_lines_that_can_date_the_page(text):
+    assert publication_date(text) == _plain_publication_date(text)
 
 
 # ----------------------------------------------------------------------------- dev gold (optional)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl.normalize import participants
 from etl.normalize.participants import (
     MAX_HEADCOUNT,
     HeadCount,
@@ -183,6 +184,62 @@ def test_parse_count_cell_raises_only_value_error(value):
     except ValueError:
         return
     assert result is None or 0 <= result <= MAX_HEADCOUNT
+
+
+# ----------------------------------------------------------------------------- the fast paths against plain ones
+
+# Every cue of the cumulative pattern in a sentence, and every subset cue as the words before a count.
+CUMULATIVE_SENTENCES = [
+    "so far 40 came", "to date, 40", "in total 40", "totally 40", "altogether 40", "cumulatively 40", "since 2015 it",
+    "over the past year", "over the years", "has now totally dispatched 40", "have now benefited", "benefits",
+    "will directly serve", "covering 40 towns", "boasts 40", "population", "employs 40", "each year", "annually",
+    "every year",
+]
+SUBSET_BEFORE = ["including more than ", "among them some ", "among whom ", "of whom ", "of them ", "such as ", "another "]
+_CUE_WORDS = st.sampled_from([*" ".join(CUMULATIVE_SENTENCES + SUBSET_BEFORE).split(), "\n", "\t", "  ", "fars",
+                              "sofar", "years'"])
+_CUE_TEXTS = st.lists(_CUE_WORDS, max_size=12).map(" ".join)
+
+
+@pytest.mark.parametrize("sentence", CUMULATIVE_SENTENCES)
+def test_cumulative_words_are_necessary(sentence):
+    # A sentence the pattern matches holds one of its words: the substring test never hides a statistic.
+    assert participants._CUMULATIVE.search(sentence)
+    assert any(w in sentence for w in participants._CUMULATIVE_WORDS)
+
+
+@pytest.mark.parametrize("before", SUBSET_BEFORE)
+def test_subset_words_are_necessary(before):
+    assert participants._SUBSET_BEFORE.search(before)
+    assert any(w in before for w in participants._SUBSET_WORDS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CUE_TEXTS)
+def test_cue_words_are_necessary_anywhere(text):
+    if participants._CUMULATIVE.search(text):
+        assert any(w in text for w in participants._CUMULATIVE_WORDS)
+    if participants._SUBSET_BEFORE.search(text[-40:]):
+        assert any(w in text[-40:] for w in participants._SUBSET_WORDS)
+
+
+_MIXED = st.one_of(_TEXTS, _CUE_TEXTS, st.lists(st.one_of(_WORDS, _CUE_WORDS), max_size=30).map(" ".join),
+                   st.lists(st.one_of(_WORDS, _CUE_WORDS), max_size=30).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_a_lone_count_is_kept_as_its_score_says(text):
+    low = participants._lower(text)
+    for cand in participants._candidates(low):
+        assert participants._lone_count_kept(low, cand) == (participants._score(low, cand, {}) >= 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADCOUNT_CASES)
+def test_lone_count_on_the_table(text, expected):
+    low = participants._lower(text)
+    for cand in participants._candidates(low):
+        assert participants._lone_count_kept(low, cand) == (participants._score(low, cand, {}) >= 0)
 
 
 # ----------------------------------------------------------------------------- dev gold (optional)

@@ -1,8 +1,14 @@
 """Sector and event-type classification, table-driven, on sentences written for these tests."""
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.normalize import sectors
 from etl.normalize.sectors import classify
+from etl.schema import codebook
 
 TYPE_CASES = [
     ("A delegation of reporters attended the regional journalists' conference in Seoul.", "conference"),
@@ -63,3 +69,57 @@ def test_sectors_lists_primary_first_and_secondaries():
 def test_empty_text_is_safe():
     result = classify("")
     assert result.event_type == "other" and 0 <= result.confidence <= 1
+
+
+# ----------------------------------------------------------------------------- the one cue scan against plain searches
+
+def _keyword_words() -> list[str]:
+    """Words of the codebook's keywords (regex syntax stripped), to build texts that hit them."""
+    book = codebook()
+    keywords = [kw for section in ("sectors", "event_types") for spec in book[section].values()
+                for strength in ("keywords", "weak_keywords") for kw in spec.get(strength) or []]
+    return sorted({w for kw in keywords for w in re.sub(r"\\.|[^\w\s-]", " ", kw).split()})
+
+
+_WORDS = st.sampled_from([*_keyword_words(), "the", "a", ",", ".", "-", "\n", "x", "Un", "re", "İ", "ſ", "  "])
+_TEXTS = st.one_of(st.lists(_WORDS, max_size=30).map(" ".join), st.lists(_WORDS, max_size=12).map("".join))
+ALL_CASES = [text for text, _ in TYPE_CASES + SECTOR_CASES]
+
+
+def _plain_sector_matches(low: str) -> dict[int, list[int]]:
+    """Each sector's pattern, searched on its own: where its matches start."""
+    found = {}
+    for i, pattern in enumerate(sectors._sector_scan()[1].patterns):
+        starts = [m.start() for m in re.compile(r"(?<!\w)" + pattern.pattern, pattern.flags).finditer(low)]
+        if starts:
+            found[i] = starts
+    return found
+
+
+def _plain_event_type(low: str, lead_end: int) -> tuple[str, str]:
+    for strength, scope in (("keywords", low[:lead_end]), ("keywords", low), ("weak_keywords", low)):
+        m = sectors._type_pattern(strength).search(scope)
+        if m:
+            return m.lastgroup.rsplit("_", 1)[0], strength
+    return "other", "none"
+
+
+def _same_cues(text: str) -> None:
+    low = sectors.fold(text)
+    assert sectors._sector_matches(low) == _plain_sector_matches(low)
+    for strength in ("keywords", "weak_keywords"):
+        fast, plain = sectors.find_type_cue(low, strength), sectors._type_pattern(strength).search(low)
+        assert (fast and (fast.span(), fast.lastgroup)) == (plain and (plain.span(), plain.lastgroup))
+    for lead_end in {-3, 0, len(low) // 3, len(low) // 2, len(low), len(low) + 5}:
+        assert sectors._event_type(text, lead_end) == _plain_event_type(low, lead_end)
+
+
+@pytest.mark.parametrize("text", ALL_CASES)
+def test_cue_scan_on_the_table(text):
+    _same_cues(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_cue_scan_finds_what_each_pattern_finds(text):
+    _same_cues(text)

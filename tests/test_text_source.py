@@ -1,11 +1,15 @@
 """Narrative extraction on pages written for these tests: bulletins, list pages and news pages."""
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.errors import InputError
+from etl.sources import text as text_source
 from etl.sources.base import Options
 from etl.sources.text import extract, html_to_text, is_chrome, read, split_blocks
 
@@ -145,3 +149,43 @@ def test_blocks_keep_offsets():
     text = "First line here.\n\nSecond block\nwith two lines."
     for block in split_blocks(text):
         assert text[block.start:block.end] == block.text
+
+
+# ----------------------------------------------------------------------------- venue cues read backwards
+
+# The words before a mention: _VENUE_BEFORE and _DESTINATION end at the end of them, so their reversed
+# patterns, matched at the start of the reversed words, answer the same.
+BEFORE_MENTION = [
+    "held in ", "met at the ", "an office Inside  the\n", "in", "visited  ", "sent to the ", "delegations to ",
+    "travelled with friends to the\t", "went. to ", "dispatched 40 doctors; to ", "The delegation went to ",
+    "a flight to ", "goes to the  ", "came back to ", "IN THE ", "İn ", "ſent to ", "returned home and to ", "",
+    "sends a team of teachers and doctors who will stay for a year to ", "into ", "at\n\n", "the ",
+]
+_BEFORE_WORDS = st.sampled_from(["in", "at", "inside", "the", "to", "sent", "dispatched", "travelling", "delegation",
+                                 "went", "go", "flew", "came", "x", ".", ";", " ", "  ", "\n", "\t", "İn", "ſent", "_"])
+_BEFORE_TEXTS = st.lists(_BEFORE_WORDS, max_size=14).map(lambda ws: "".join(w + " " * (i % 2) for i, w in enumerate(ws)))
+
+
+def _same_backwards(before: str) -> None:
+    backwards = before[::-1]
+    assert bool(text_source._VENUE_BEFORE.search(before)) == bool(text_source._VENUE_BEFORE_REVERSED.match(backwards))
+    assert bool(text_source._DESTINATION.search(before)) == bool(text_source._DESTINATION_REVERSED.match(backwards))
+
+
+@pytest.mark.parametrize("before", BEFORE_MENTION)
+def test_venue_cues_read_backwards(before):
+    _same_backwards(before)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BEFORE_TEXTS)
+def test_venue_cues_read_backwards_anywhere(before):
+    _same_backwards(before)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*text_source._CHAIN_STEMS, "x", " ", "hel", "visited"]), max_size=12).map("".join))
+def test_first_stem_is_where_the_alternation_starts(text):
+    alternation = re.compile("|".join(text_source._CHAIN_STEMS))
+    m = alternation.search(text)
+    assert text_source._first_of(text, text_source._CHAIN_STEMS) == (m.start() if m else None)

@@ -43,7 +43,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,7 @@ import pandas as pd
 import pycountry
 
 from etl.normalize import _cache
+from etl.records import frozen
 
 _ROOT = Path(__file__).resolve().parents[2]
 _ALIASES = _ROOT / "data" / "aliases"
@@ -260,7 +261,7 @@ _PARENS = re.compile(r"\s*\([^)]*\)\s*")
 _CELL_STRONG_SEP = re.compile(r"\s*[|;]\s*")
 
 
-@dataclass(frozen=True)
+@frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
 class Mention:
     """A country found in text: ISO3 code, character span and the words that named it."""
 
@@ -1080,7 +1081,8 @@ def _is_compound(text: str, start: int, end: int) -> bool:
 
 
 def _in_organization(text: str, start: int, end: int) -> bool:
-    run = _CAP_RUN.match(text, end)
+    # _CAP_RUN opens with a space or a tab; most mentions end at punctuation, sparing the match.
+    run = _CAP_RUN.match(text, end) if text[end:end + 1] in (" ", "\t") else None
     if run and any(token.strip(",.;:") in _ORG_WORDS for token in run.group().split()):
         return True
     if not text[max(0, start - 40) : start].rstrip().endswith(("of", "for", "the")):
@@ -1199,6 +1201,12 @@ def city(name: str) -> City | None:
     """
     if not isinstance(name, str) or not name.strip():
         return None
+    return _city_named(name)
+
+
+@lru_cache(maxsize=1 << 14)
+def _city_named(name: str) -> City | None:
+    # Hosts and table cells name the same few places over and over: clean and look each up once.
     text = _clean(name)
     found = _city_index().get(_key(text))
     if found is None:

@@ -32,10 +32,11 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from etl.records import frozen
 
 MIN_DATE = dt.date(1900, 1, 1)
 # Planned events are announced ahead; more than a year ahead is a typo or a code.
@@ -138,7 +139,7 @@ _MOD_BEFORE = re.compile(
 _BETWEEN_BEFORE = re.compile(r"(?:^|\W)between[^\S\n]+$", re.I)
 
 
-@dataclass(frozen=True)
+@frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
 class DateSpan:
     """A date or date range found in text or read from a cell.
 
@@ -218,7 +219,7 @@ def _build_md(m, kind, text, default_year):
 
 def _mod_before(text: str, start: int) -> int:
     """Where a modifier such as "Late " or "the end of " before a month starts, else ``start``."""
-    mod = _MOD_BEFORE.search(text[max(0, start - 24):start])
+    mod = _MOD_BEFORE.search(text[max(0, start - _MOD_REACH):start])
     return start - len(mod.group()) if mod else start
 
 
@@ -298,18 +299,42 @@ _BUILDERS = {
     "m_m": _build_month, "m": _build_month, "iso": _build_numeric, "iso_month": _build_numeric, "dmy": _build_numeric,
     "zh": _build_zh, "y_y": _build_year, "y": _build_year,
 }
-# A plain character class is searched far faster than an alternation; the rest is checked in Python.
-_TRIGGER = re.compile(r"[0-9JFMASOND][0-9]*")
 _MONTH_HEADS = frozenset(name[:3] for name in _MONTH_NUM)
-_DIGIT_FIRST = tuple((k, p) for k, p in _PATTERNS if not k.startswith("m"))
+
+
+def _trigger_pattern() -> re.Pattern:
+    """Where a date may start: a digit run, or a capital opening a month name ("Jan", "MAY") at a word start.
+
+    Each branch opens with a plain character, so the engine skips to digits and capitals fast, and the
+    capitals that open no month name cost no trip through Python.  A capital followed by digits ("M12")
+    stays a place to try, so that its digits are skipped as before.
+    """
+    branches = ["[0-9]+"]
+    for first in sorted({head[0] for head in _MONTH_HEADS}):
+        rests = sorted("".join(f"[{c.upper()}{c}]" for c in h[1:]) for h in _MONTH_HEADS if h[0] == first)
+        branches.append(rf"{first.upper()}(?:[0-9]+|(?<!\w.)(?={'|'.join(rests)}))")
+    return re.compile("|".join(branches))
+
+
+_TRIGGER = _trigger_pattern()
+# How far before a month a modifier may start ("the beginning of "): see _mod_before.
+_MOD_REACH = 24
 _MONTH_FIRST = tuple((k, p) for k, p in _PATTERNS if k.startswith("m"))
+# A digit-first pattern opens with a day (one or two digits) or a year (four): a run of digits of any
+# other length starts no date, and a run's length tells which of the two it can be.
+_DAY_FIRST = tuple((k, p) for k, p in _PATTERNS if k in ("dm_dm", "d_dm", "dm", "dmy"))
+_YEAR_FIRST = tuple((k, p) for k, p in _PATTERNS if k in ("iso", "iso_month", "zh", "y_y", "y"))
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _patterns_at(text: str, pos: int):
-    """The patterns that may start at ``pos``: digit-first at a digit run, month-first at a month word."""
+    """The patterns that may start at ``pos``: day- or year-first at a digit run, month-first at a month word."""
     prev = text[pos - 1] if pos else " "
     if text[pos].isdigit():
-        return () if prev.isdigit() else _DIGIT_FIRST
+        if prev.isdigit():
+            return ()
+        run = _DIGIT_RUN.match(text, pos).end() - pos
+        return _DAY_FIRST if run <= 2 else _YEAR_FIRST if run == 4 else ()
     if prev.isalnum() or prev == "_" or text[pos:pos + 3].lower() not in _MONTH_HEADS:
         return ()
     return _MONTH_FIRST
@@ -343,22 +368,30 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
     >>> [(d.start.isoformat(), d.end.isoformat(), d.precision) for d in find_dates("From May 30 to June 2, 2018")]
     [('2018-05-30', '2018-06-02', 'day')]
     """
-    spans, pos = [], 0
-    # One scan for places a date can start (a digit run or a capital), then the patterns there:
+    return list(_spans(text, default_year))
+
+
+def _spans(text: str, default_year: int | None, stop: int | None = None):
+    """The spans of :func:`find_dates`, lazily; none whose expression starts at ``stop`` or later.
+
+    A span can begin up to ``_MOD_REACH`` characters before where its expression starts ("Late May").
+    """
+    pos, last_end = 0, 0
+    # One scan for places a date can start (a digit run or a month's capital), then the patterns there:
     # several times faster than a scan per pattern.
-    while trigger := _TRIGGER.search(text, pos):
+    while (trigger := _TRIGGER.search(text, pos)) and (stop is None or trigger.start() < stop):
         best = _longest_at(text, trigger.start(), default_year)
         if best is None:
             pos = trigger.end()
             continue
         start, end, (d1, d2, precision) = best
-        start = max(start, spans[-1].char_end if spans else 0)
-        spans.append(DateSpan(d1, d2, precision, start, end, text[start:end]))
-        pos = end
-    return spans
+        start = max(start, last_end)
+        yield DateSpan(d1, d2, precision, start, end, text[start:end])
+        pos = last_end = end
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?。](?:\s|$)|\n\s*\n")
+# Each branch opens with a plain character rather than a class, so that the engine skips ahead to them.
+_SENTENCE_BREAK = re.compile(r"\.(?:\s|$)|!(?:\s|$)|\?(?:\s|$)|。(?:\s|$)|\n\s*\n")
 
 
 def leading_date(text: str, default_year: int | None = None, within: int = 80) -> DateSpan | None:
@@ -374,9 +407,15 @@ def leading_date(text: str, default_year: int | None = None, within: int = 80) -
     head = text[: within + 120]
     brk = _SENTENCE_BREAK.search(head)
     limit = min(within, brk.start() if brk else within)
-    spans = [s for s in find_dates(head, default_year) if s.char_start < limit]
-    fine = [s for s in spans if s.precision != "year"]
-    return (fine or spans or [None])[0]
+    first = None
+    # Expressions starting past the limit and a modifier's reach cannot begin before it: no need to read them.
+    for span in _spans(head, default_year, stop=limit + _MOD_REACH):
+        if span.char_start >= limit:
+            continue
+        if span.precision != "year":
+            return span
+        first = first or span
+    return first
 
 
 _TITLE_DOTTED = re.compile(
@@ -453,13 +492,15 @@ def publication_date(text: str) -> DateSpan | None:
     for line in lines:
         label = _PUB_LABEL.match(line)
         rest_at = label.end() if label and label.end() > len(line) - len(line.lstrip()) else None
-        spans = find_dates(line)
-        if rest_at is not None and spans and spans[0].char_start == rest_at:
-            return _shift(spans[0], offset)
+        short = unlabelled is None and len(line.strip()) <= _PUB_UNLABELLED_MAX_LEN
+        # Only a line's first date can date the page, and only on a labelled or a short line: a long
+        # paragraph near the top is not read for dates it cannot give.
+        first = next(_spans(line, None), None) if rest_at is not None or short else None
+        if rest_at is not None and first and first.char_start == rest_at:
+            return _shift(first, offset)
         lead = len(line) - len(line.lstrip())
-        if (unlabelled is None and spans and spans[0].char_start == lead and spans[0].precision == "day"
-                and len(line.strip()) <= _PUB_UNLABELLED_MAX_LEN):
-            unlabelled = _shift(spans[0], offset)
+        if short and first and first.char_start == lead and first.precision == "day":
+            unlabelled = _shift(first, offset)
         offset += len(line) + 1
     return unlabelled
 

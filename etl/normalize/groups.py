@@ -26,6 +26,8 @@ GROUP_NAMES: tuple[str, ...] = tuple(name for name, _, _ in _GROUPS)
 _COMPILED = tuple((name, re.compile(pat), literals) for name, pat, literals in _GROUPS)
 # Every literal of every group: a text holding none of them names no group (vectorised prefilters use it).
 LITERALS: tuple[str, ...] = tuple(dict.fromkeys(lit for _, _, literals in _GROUPS for lit in literals))
+# Literal -> the groups (indexes into _COMPILED) whose pattern may match where it occurs.
+_NEEDING = {lit: tuple(i for i, (_, _, literals) in enumerate(_GROUPS) if lit in literals) for lit in LITERALS}
 # "South Africa" and "Central African Republic" are countries, not the continent.
 NOT_CONTINENT = r"South\s+Africa|Central African"
 _NOT_CONTINENT = re.compile(NOT_CONTINENT)
@@ -37,8 +39,10 @@ def find_groups(text: str) -> list[str]:
     >>> find_groups("SCO member countries met the ASEAN secretariat")
     ['ASEAN', 'SCO']
     """
-    candidates = [(name, pattern) for name, pattern, literals in _COMPILED if any(lit in text for lit in literals)]
-    if not candidates:
+    present = [lit for lit in LITERALS if lit in text]  # each literal tested once, though groups share some
+    if not present:
         return []
+    needed = {i for lit in present for i in _NEEDING[lit]}
+    candidates = [(name, pattern) for i, (name, pattern, _) in enumerate(_COMPILED) if i in needed]
     masked = _NOT_CONTINENT.sub(lambda m: "#" * len(m.group()), text) if "Africa" in text else text
     return [name for name, pattern in candidates if pattern.search(masked)]

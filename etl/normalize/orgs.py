@@ -31,11 +31,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.normalize import countries
+from etl.records import frozen
 
 ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "aliases" / "organizations.csv"
 
 
-@dataclass(frozen=True)
+@frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
 class OrgMention:
     """An organization found in text: canonical name, the words that named it and their span."""
 
@@ -652,8 +653,9 @@ def _named_spans(text: str, table: AliasTable) -> list[_Found]:
             spans = _parse_sequence(words, table)
             if len(cache) < 200_000:
                 cache[words] = spans
-        offset = seq.start()
-        found.extend(_Found(offset + start, offset + end, name, words[start:end]) for start, end, name in spans)
+        if spans:  # most runs of capitalized words name no organization
+            offset = seq.start()
+            found.extend(_Found(offset + start, offset + end, name, words[start:end]) for start, end, name in spans)
     return found
 
 

@@ -29,10 +29,11 @@ Text rules (:func:`find_headcount`)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from etl.records import frozen
 
 # More than the population of most cities taking part in one exchange: a unit or typing error.
 MAX_HEADCOUNT = 10_000_000
@@ -121,7 +122,9 @@ _OF = re.compile(r" of ")
 _NOUN_THEN_COUNT_WORDS = ("numbered", "totaled", "totalled", "reached", "exceeded", "topped", "stood at", "attendance",
                           "turnout")
 _NOUN_THEN_COUNT_HINT = re.compile("|".join(_NOUN_THEN_COUNT_WORDS))
-_GROUP_OF = re.compile(r"\b(?:delegation|team|troupe|mission|crowd|audience|contingent|gathering|party|crew)\s+of\s+")
+_GROUP_OF_NOUNS = ("delegation", "team", "troupe", "mission", "crowd", "audience", "contingent", "gathering", "party",
+                   "crew")
+_GROUP_OF = re.compile(rf"\b(?:{'|'.join(_GROUP_OF_NOUNS)})\s+of\s+")
 _GROUP_SIZE = re.compile(
     rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|up\s+to|approximately|roughly)\s+)?"
     rf"(?P<num>{_NUM}|(?:{_WORD_NUM})\b)(?![\w%])"
@@ -146,21 +149,31 @@ _PARTICIPATE_BEFORE = re.compile(
     r"bringing\s+together|gathered|gathering|welcomed|received|hosted|involving|involved|send|sent|sending|"
     r"dispatched|dispatch|accompanied\s+by|presence\s+of|trained|training)\b(?:\s+\S+){0,3}\s*$",
 )
-_CUMULATIVE = re.compile(
-    r"\b(?:so\s+far|to\s+date|in\s+total|totally|altogether|cumulative(?:ly)?|since\s+(?:19|20)\d\d|over\s+the\s+"
-    r"(?:past|years)|has\s+(?:now\s+)?(?:totally\s+)?(?:dispatched|sent|trained|benefited|served|helped|reached)|"
-    r"have\s+(?:now\s+)?(?:participated|benefited)|benefit(?:ed|s)?|will\s+(?:directly\s+)?serve|covering|"
-    r"boasts|population|employ(?:s|ed)?|each\s+year|annually|every\s+year)\b",
+# (cue, a word every match of the cue contains): a sentence holding none of these words is no statistic,
+# and a plain substring test says so far faster than the pattern, which is tried at every position.
+_CUMULATIVE_CUES = (
+    (r"so\s+far", "far"), (r"to\s+date", "date"), (r"in\s+total", "total"), (r"totally", "total"),
+    (r"altogether", "altogether"), (r"cumulative(?:ly)?", "cumulative"), (r"since\s+(?:19|20)\d\d", "since"),
+    (r"over\s+the\s+past", "past"), (r"over\s+the\s+years", "year"),
+    (r"has\s+(?:now\s+)?(?:totally\s+)?(?:dispatched|sent|trained|benefited|served|helped|reached)", "has"),
+    (r"have\s+(?:now\s+)?(?:participated|benefited)", "have"), (r"benefit(?:ed|s)?", "benefit"),
+    (r"will\s+(?:directly\s+)?serve", "serve"), (r"covering", "covering"), (r"boasts", "boasts"),
+    (r"population", "population"), (r"employ(?:s|ed)?", "employ"), (r"each\s+year", "year"),
+    (r"annually", "annually"), (r"every\s+year", "year"),
 )
+_CUMULATIVE = re.compile(r"\b(?:" + "|".join(cue for cue, _ in _CUMULATIVE_CUES) + r")\b")
+_CUMULATIVE_WORDS = tuple(dict.fromkeys(word for _, word in _CUMULATIVE_CUES))
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+(?:them|whom)|of\s+whom|of\s+them|such\s+as|another)\s+"
                             r"(?:(?:more\s+than|over|about|nearly|some)\s+)?$")
+_SUBSET_WORDS = ("including", "among", "whom", "them", "such", "another")  # as _CUMULATIVE_WORDS
 _YEAR_CONTEXT = re.compile(r"\b(?:the|a|an|this|its|their|in|of|since|from|by|until|to|for)\s+$")
-_SENTENCE_END = re.compile(r"[.!?;](?=\s|$)|\n")
+# "[.!?;](?=\s|$)|\n", each branch opening with a plain character so that the engine skips ahead to them.
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|!(?=\s|$)|\?(?=\s|$)|;(?=\s|$)|\n")
 _WINDOW_WORDS = 5
 _SENTENCE_REACH = 400
 
 
-@dataclass(frozen=True)
+@frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
 class HeadCount:
     """A head-count found in text: the stated number, how it is qualified, and where it is.
 
@@ -272,10 +285,12 @@ def _is_year(raw: str) -> bool:
 def _candidates(low: str):
     """(value, qualifier, start, end, noun, number_start) for every people count in lowercased text."""
     for m in _count_matches(low):
+        noun = _people_noun(low, m.end())  # first: most numbers (days, years) have none
+        if noun is None:
+            continue
         raw = m.group("num")
         value = _number_value(raw, m.group("scale"))
-        noun = _people_noun(low, m.end())
-        if value is None or noun is None or (_is_year(raw) and not _year_is_count(low, m, noun[0])):
+        if value is None or (_is_year(raw) and not _year_is_count(low, m, noun[0])):
             continue
         qualifier, start = _qualifier(low, m.start())
         # "300+", "300 or more" and "200-300 people" all state a floor.
@@ -334,6 +349,8 @@ def _group_candidates(low: str):
         value = _number_value(num.group()) if end else None
         if value:
             yield value, "exact", num.start(), end, "delegation", num.start()
+    if not any(noun in low for noun in _GROUP_OF_NOUNS):
+        return  # "a delegation of 12" needs one of the nouns
     for of in _OF.finditer(low):
         m = _GROUP_OF.search(low, max(0, of.start() - 14), of.end())
         size = _GROUP_SIZE.match(low, m.end()) if m else None
@@ -373,18 +390,46 @@ def _score(low: str, cand, cumulative: dict) -> int:
     _, _, start, end, noun, num_start = cand
     left, right = _sentence_bounds(low, num_start, end)
     before, after = low[left:start], low[end:right]
-    if (left, right) not in cumulative:
-        cumulative[left, right] = bool(_CUMULATIVE.search(low, left, right))
     score = 0
-    if _PARTICIPATE_AFTER.search(after[:160]) or _PARTICIPATE_BEFORE.search(before[-90:]):
+    if _participates(before, after):
         score += 2
-    if cumulative[left, right]:
+    if _cumulative(low, left, right, cumulative):
         score -= 4
-    if _SUBSET_BEFORE.search(before[-40:]):
+    if _subset(before):
         score -= 1
     if noun in _WEAK_PEOPLE:
         score -= 1
     return score
+
+
+def _lone_count_kept(low: str, cand) -> bool:
+    """``_score(low, cand, {}) >= 0``, reading only what decides it (the usual case: one count in the text)."""
+    _, _, start, end, noun, num_start = cand
+    left, right = _sentence_bounds(low, num_start, end)
+    if _cumulative(low, left, right, {}):
+        return False  # -4 outweighs the +2 of taking part
+    before = low[left:start]
+    if not _subset(before) and noun not in _WEAK_PEOPLE:
+        return True  # nothing to subtract
+    return _participates(before, low[end:right])
+
+
+def _participates(before: str, after: str) -> bool:
+    return bool(_PARTICIPATE_AFTER.search(after[:160]) or _PARTICIPATE_BEFORE.search(before[-90:]))
+
+
+def _cumulative(low: str, left: int, right: int, verdicts: dict) -> bool:
+    """Whether the sentence ``low[left:right]`` is a cumulative statistic; ``verdicts`` keeps one per sentence."""
+    if (left, right) not in verdicts:
+        sentence = low[left:right]
+        verdicts[left, right] = any(w in sentence for w in _CUMULATIVE_WORDS) and bool(
+            _CUMULATIVE.search(low, left, right))
+    return verdicts[left, right]
+
+
+def _subset(before: str) -> bool:
+    tail = before[-40:]
+    return any(w in tail for w in _SUBSET_WORDS) and bool(_SUBSET_BEFORE.search(tail))
 
 
 def find_headcount(text: str) -> HeadCount | None:
@@ -402,6 +447,9 @@ def find_headcount(text: str) -> HeadCount | None:
     if not cands:
         return None
     cands.sort(key=lambda c: c[2])
+    if len(cands) == 1:
+        best = cands[0]
+        return HeadCount(best[0], best[1], best[2], best[3]) if _lone_count_kept(low, best) else None
     cumulative: dict = {}  # one verdict per sentence
     scored = [(_score(low, c, cumulative), -i, c) for i, c in enumerate(cands)]
     best_score, _, best = max(scored)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, groupby
 
+from etl.normalize._chunks import ChunkScan
+from etl.records import frozen
 from etl.schema import codebook
 
 LEAD_WEIGHT = 3.0
@@ -29,7 +31,7 @@ ORG_WEIGHT = 0.5
 SECONDARY_SHARE = 0.5  # a sector joins `sectors` when it scores at least this share of the top one
 
 
-@dataclass(frozen=True)
+@frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
 class Classification:
     sector: str
     sectors: tuple[str, ...]
@@ -77,8 +79,9 @@ class _Scan:
     """Patterns (keyword alternations without the leading \b) and where in folded text to try them."""
 
     patterns: tuple[re.Pattern, ...]
-    starts: re.Pattern  # a literal beginning of some keyword at a word start, longest first
-    tried: dict[str, tuple[int, ...]]  # such a beginning -> the patterns that may match there
+    # A literal beginning of some keyword ("" when one has none: try every word boundary) -> the patterns
+    # that may match where it stands at a word start (see _cues, which looks for all of them at once).
+    tried: dict[str, tuple[int, ...]]
 
 
 def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _Scan:
@@ -92,13 +95,13 @@ def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _S
             for start in _literal_starts(kw):
                 owners.setdefault(start, set()).add(i)
     if "" in owners:  # some keyword has no literal beginning: try everything at every word boundary
-        return _Scan(tuple(patterns), re.compile(r"\b"), {"": tuple(range(len(patterns)))})
+        return _Scan(tuple(patterns), {"": tuple(range(len(patterns)))})
     tried = {}
     for start in owners:
         # Where a long beginning stands, so does every beginning that is a prefix of it.
         shorter = [owners[start[:k]] for k in range(1, len(start) + 1) if start[:k] in owners]
         tried[start] = tuple(sorted(set().union(*shorter)))
-    return _Scan(tuple(patterns), _starts_pattern(owners), tried)
+    return _Scan(tuple(patterns), tried)
 
 
 def _starts_pattern(beginnings) -> re.Pattern:
@@ -149,25 +152,84 @@ def _type_scan(strength: str) -> _Scan:
     return _scan([keywords], [_type_body(strength)])
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """One scan for the beginnings of every sector and event-type keyword, instead of one per vocabulary.
+
+    At a word start the scan finds the longest beginning of any vocabulary; the beginnings of one
+    vocabulary standing there are the prefixes of it, so ``tried[name][beginning]`` says which of its
+    patterns to try there (empty: none of its keywords can start there).
+    """
+
+    scans: dict[str, _Scan]  # "sectors", "keywords", "weak_keywords"
+    tried: dict[str, dict[str, tuple[int, ...]]]
+    hits: ChunkScan  # folded text -> (offset, beginning) at every word start where some beginning stands
+
+
+@cache
+def _cues() -> _Cues:
+    scans = {"sectors": _sector_scan()[1], "keywords": _type_scan("keywords"),
+             "weak_keywords": _type_scan("weak_keywords")}
+    if any("" in scan.tried for scan in scans.values()):
+        # Some keyword has no literal beginning: try every vocabulary at every word boundary.
+        starts = re.compile(r"\b")
+        tried = {name: {"": tuple(range(len(scan.patterns)))} for name, scan in scans.items()}
+    else:
+        beginnings = {b for scan in scans.values() for b in scan.tried}
+        starts = _starts_pattern(beginnings)
+        tried = {name: {b: _tried_at(b, scan.tried) for b in beginnings} for name, scan in scans.items()}
+    # The beginnings hold no blank and the pattern looks one character behind: it finds in a chunk what it
+    # finds there in the whole text (see etl.normalize._chunks).
+    hits = ChunkScan(lambda chunk: _chunk_cues(chunk, starts))
+    return _Cues(scans, tried, hits)
+
+
+def _chunk_cues(chunk: str, starts: re.Pattern) -> list[tuple[int, str]]:
+    if chunk.isalnum():  # a plain word has one word start, its first character: one try is enough
+        m = starts.match(chunk)
+        return [(0, m.group())] if m else []
+    return [(m.start(), m.group()) for m in starts.finditer(chunk)]
+
+
+def _tried_at(beginning: str, tried: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """The patterns of one vocabulary to try where ``beginning`` stands: those of its own prefixes."""
+    prefixes = [beginning[:k] for k in range(len(beginning), 0, -1) if beginning[:k] in tried]
+    return tried[prefixes[0]] if prefixes else ()  # a vocabulary's tried[] already unites shorter prefixes
+
+
 def find_type_cue(low: str, strength: str = "keywords") -> re.Match | None:
     """``_type_pattern(strength).search`` for folded text (see :func:`fold`): the first event-type cue."""
-    scan = _type_scan(strength)
-    pattern = scan.patterns[0]
-    for m in scan.starts.finditer(low):
-        if hit := pattern.match(low, m.start()):
+    return _first_cue(low, _cues().hits(low), strength, len(low))
+
+
+def _first_cue(low: str, hits, strength: str, end: int) -> re.Match | None:
+    """The first type cue of ``strength`` within ``low[:end]``, from the scan ``hits`` of all of ``low``.
+
+    A beginning found in all of ``low`` may run past ``end``; its keyword cannot match within
+    ``low[:end]`` then, while every keyword that can has a beginning that stands within it.
+    """
+    cues = _cues()
+    pattern, tried = cues.scans[strength].patterns[0], cues.tried[strength]
+    for pos, beginning in hits:
+        if pos >= end:
+            break
+        if tried[beginning] and (hit := pattern.match(low, pos, end)):
             return hit
     return None
 
 
-def _sector_matches(low: str) -> dict[int, list[int]]:
-    """Sector index -> where its matches start in folded text: what ``finditer`` of its pattern gives."""
-    scan = _sector_scan()[1]
+def _sector_matches(low: str, hits=None) -> dict[int, list[int]]:
+    """Sector index -> where its matches start in folded text: what ``finditer`` of its pattern gives.
+
+    ``hits``: ``_cues().hits(low)``, when the caller has it.
+    """
+    cues = _cues()
+    patterns, tried = cues.scans["sectors"].patterns, cues.tried["sectors"]
     found: dict[int, list[int]] = {}
-    free_from = [0] * len(scan.patterns)  # matches of one sector do not overlap
-    for m in scan.starts.finditer(low):
-        pos = m.start()
-        for i in scan.tried[m.group()]:
-            if pos >= free_from[i] and (hit := scan.patterns[i].match(low, pos)):
+    free_from = [0] * len(patterns)  # matches of one sector do not overlap
+    for pos, beginning in cues.hits(low) if hits is None else hits:
+        for i in tried[beginning]:
+            if pos >= free_from[i] and (hit := patterns[i].match(low, pos)):
                 found.setdefault(i, []).append(pos)
                 free_from[i] = hit.end()
     return found
@@ -189,9 +251,10 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     """
     lead_end = len(text) if lead_end is None else lead_end
     low = fold(text)
-    scores = _sector_scores(text, lead_end, org_spans, low)
+    hits = _cues().hits(low)  # one scan serves the sectors and the event type
+    scores = _sector_scores(text, lead_end, org_spans, low, hits)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-    event_type, type_strength = _event_type(text, lead_end, low)
+    event_type, type_strength = _event_type(text, lead_end, low, hits)
     if not ranked:
         return Classification("civil_society", ("civil_society",), event_type, 0.2)
     top = ranked[0][1][0]
@@ -200,10 +263,11 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     return Classification(ranked[0][0], sectors, event_type, round(confidence, 3))
 
 
-def _sector_scores(text: str, lead_end: int, org_spans, low: str | None = None) -> dict[str, tuple[float, int]]:
-    """Sector -> (score, first match); ``low`` is ``fold(text)`` when the caller has it."""
+def _sector_scores(text: str, lead_end: int, org_spans, low: str | None = None,
+                   hits=None) -> dict[str, tuple[float, int]]:
+    """Sector -> (score, first match); ``low`` is ``fold(text)`` and ``hits`` its cue scan, when the caller has them."""
     codes, scores = _sector_scan()[0], {}
-    found = _sector_matches(fold(text) if low is None else low)
+    found = _sector_matches(fold(text) if low is None else low, hits)
     in_org = _inside_any(org_spans)
     for i in sorted(found):  # codebook order, as ties are broken by the first match, then by this order
         total, first = 0.0, len(text)
@@ -230,10 +294,12 @@ def _inside_any(spans) -> Callable[[int], bool]:
     return inside
 
 
-def _event_type(text: str, lead_end: int, low: str | None = None) -> tuple[str, str]:
+def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> tuple[str, str]:
     low = fold(text) if low is None else low
-    for strength, scope in (("keywords", low[:lead_end]), ("keywords", low), ("weak_keywords", low)):
-        m = find_type_cue(scope, strength)
+    hits = _cues().hits(low) if hits is None else hits
+    lead = slice(lead_end).indices(len(low))[1]  # where low[:lead_end] ends
+    for strength, end in (("keywords", lead), ("keywords", len(low)), ("weak_keywords", len(low))):
+        m = _first_cue(low, hits, strength, end)
         if m:
             return m.lastgroup.rsplit("_", 1)[0], strength
     return "other", "none"
