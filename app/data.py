@@ -27,7 +27,6 @@ import json
 import shutil
 import tempfile
 import threading
-import time
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from app import hot, regions
-from app.filters import FOLDED_TERRITORIES, Filters
+from app.filters import FOLD_INTO, FOLDED_TERRITORIES, Filters
 from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, arrow_schema, conform, vocabularies
 
 CACHE_SIZE = 256
@@ -52,7 +51,6 @@ UNKNOWN_REGION = regions.UNKNOWN
 LOW_CONFIDENCE = 0.5
 TOP_SECTORS = 3
 MAX_ORGANIZATION_OPTIONS = 5_000
-HOME_TERRITORY = "CHN"
 _SQL_TYPES = {"string": "VARCHAR", "date": "DATE", "Int64": "BIGINT", "float64": "DOUBLE", "list": "VARCHAR[]"}
 
 
@@ -107,7 +105,6 @@ class _Engine:
         self._hot: hot.HotColumns | None = None
         self._hot_thread: threading.Thread | None = None
         self.hot_error: str | None = None
-        self.hot_seconds: float | None = None
         if tmpdir is not None:
             # The Parquet copy of an in-memory frame lives as long as the dataset does.
             weakref.finalize(self, shutil.rmtree, tmpdir, True)
@@ -174,14 +171,12 @@ class _Engine:
         return self._hot
 
     def _build_hot(self) -> None:
-        t0 = time.perf_counter()
         cur = self._cursor()
         try:
             def read(names):
                 return cur.sql(f"SELECT {', '.join(names)} FROM events").to_arrow_reader(hot.BATCH_ROWS)
 
             self._hot = hot.build(read, AGGREGATE_COLUMNS)
-            self.hot_seconds = time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - without the coded columns every query still runs on Parquet
             self.hot_error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -388,7 +383,7 @@ def _finish(engine: _Engine, label: str, version: str, sample: bool, synthetic: 
     engine.register_table("regions", pa.Table.from_pandas(table, preserve_index=False))
     engine.register_table("country_names", pa.Table.from_pandas(names, preserve_index=False))
     folded = ", ".join(f"'{code}'" for code in FOLDED_TERRITORIES)
-    engine.run(f"CREATE MACRO fold_iso(x) AS CASE WHEN x IN ({folded}) THEN '{HOME_TERRITORY}' ELSE x END")
+    engine.run(f"CREATE MACRO fold_iso(x) AS CASE WHEN x IN ({folded}) THEN '{FOLD_INTO}' ELSE x END")
     # Folding can make two codes equal (HKG and CHN): keep the first of each, in order, since order carries meaning
     # (the first counterpart decides an event's region when it has no host).
     engine.run("CREATE MACRO fold_list(l) AS list_filter(list_transform(l, lambda x: fold_iso(x)), "

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 TERRITORY_POLICIES = ("separate", "fold")
 FOLDED_TERRITORIES = ("HKG", "MAC", "TWN")
+FOLD_INTO = "CHN"  # what the fold policy shows them as
 LIST_FIELDS = ("regions", "countries", "sectors", "types", "organizations")
 # What a reader scans for first: the topic, then the place, then who.
 SUMMARY_ORDER = ("sectors", "types", "regions", "countries", "organizations")

@@ -24,9 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app import regions
-from app.filters import FOLDED_TERRITORIES, Filters
+from app.filters import FOLD_INTO, FOLDED_TERRITORIES, Filters
 
-HOME_TERRITORY = "CHN"
 # What the filters test, beside the columns the charts read.
 FILTER_COLUMNS = ("sectors", "groups")
 # The coded columns filters look values up in (each gets an inverted index).
@@ -138,9 +137,9 @@ class HotColumns:
         self.columns = tuple(columns)
         encoders: dict[str, _Encoder] = {}
         plain: dict[str, list[pa.Array]] = {}
-        schema = None
+        seen = False
         for batch in batches:
-            schema = batch.schema
+            seen = True
             for name in (*self.columns, *FILTER_COLUMNS):
                 column = batch.column(name)
                 if _is_text(column.type):
@@ -149,7 +148,7 @@ class HotColumns:
                     # A copy: a column imported from DuckDB shares one allocation with its whole batch, strings
                     # included, and keeping it would keep every batch alive (2 GiB more at 10M rows).
                     plain.setdefault(name, []).append(pa.concat_arrays([column]))
-        if schema is None:
+        if not seen:
             raise ValueError("no rows to index")
         give_back_memory()
         coded = {name: encoder.finish() for name, encoder in encoders.items()}
@@ -209,7 +208,7 @@ class HotColumns:
         wanted = set(codes)
         if fold:
             wanted -= set(FOLDED_TERRITORIES)
-            if HOME_TERRITORY in wanted:
+            if FOLD_INTO in wanted:
                 wanted |= set(FOLDED_TERRITORIES)
         return self._any("countries", wanted) | self._any("host_iso3", wanted)
 
