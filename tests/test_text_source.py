@@ -189,3 +189,19 @@ def test_first_stem_is_where_the_alternation_starts(text):
     alternation = re.compile("|".join(text_source._CHAIN_STEMS))
     m = alternation.search(text)
     assert text_source._first_of(text, text_source._CHAIN_STEMS) == (m.start() if m else None)
+
+
+_CHAIN_WORDS = st.sampled_from(["Held", "held", "STAGED", "hosted", "took", "place", "Organised", "organized", "kicked",
+                                "off", "carried", "out", "met", "Visiting", "toured", "arrived", "went", "in", "at",
+                                "to", "the", "ſtarted", "İn", "x", ".", " ", "  "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CHAIN_WORDS, max_size=12).map(" ".join))
+def test_chain_stems_never_start_after_a_venue_chain_cue(before):
+    # _cued_chain starts _VENUE_CHAIN's search at the first stem: every cue the pattern can match must open with one,
+    # or the hand-kept stem list would silently drop venues.
+    m = text_source._VENUE_CHAIN.search(before)
+    if m:
+        first = text_source._first_of(text_source.fold(before), text_source._CHAIN_STEMS)
+        assert first is not None and first <= m.start()
