@@ -127,14 +127,14 @@ def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
     """Give rows their stable ``event_id`` and the defaults every adapter shares."""
     if events is None or events.empty:
         return empty_events()
-    events = events.copy()
+    n, source = len(events), str(path)
     # The file's content, not its path, keys the id: moving a corpus keeps its ids.
-    events["event_id"] = span_ids(_file_digest(path), events["source_start"].astype("int64").to_numpy(),
-                                  events["source_end"].astype("int64").to_numpy())
-    events["source"] = str(path)
-    events["sources"] = [[str(path)]] * len(events)
-    events["source_kind"] = events.get("source_kind", _KIND[adapter])
-    return conform(events)
+    ids = span_ids(_file_digest(path), events["source_start"].astype("int64").to_numpy(),
+                   events["source_end"].astype("int64").to_numpy())
+    shared = {"event_id": ids, "source": [source] * n, "sources": [[source]] * n}
+    if "source_kind" not in events:
+        shared["source_kind"] = [_KIND[adapter]] * n
+    return conform(events, overrides=shared)
 
 
 def _file_digest(path: Path) -> str:

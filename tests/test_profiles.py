@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,32 @@ def test_table_shape_and_codes():
 )
 def test_looks_like_profile(fixture, expected):
     assert looks_like_profile(page(fixture)) is expected
+
+
+_CASED = [
+    "Our Association WAS Officially Established in 1998 and Is Dedicated To friendship.",
+    "The society AIMS TO link schools; it Is An Independent Non-Profit Organisation.",
+    "OUR MISSION: since ITS founding the club seeks to host visitors.",
+    "Nothing here names a profile, only a Forum held IN May.",
+]
+
+
+def _ascii(text: str) -> str:
+    return text.encode("ascii", "ignore").decode("ascii")
+
+
+@pytest.mark.parametrize("text", _CASED + [_ascii(page(name)) for name in ("lisbon_macau_society.txt",
+                                                                            "danang_laos_friendship.txt",
+                                                                            "bulletin_not_profile.txt")])
+def test_lowercase_self_cues_find_what_the_case_blind_pattern_finds(text):
+    # looks_like_profile reads ASCII pages lowercased, with the case-sensitive twin of _SELF_CUES.
+    assert profiles._SELF_CUES_LOWER.findall(text.lower()) == [m.lower() for m in profiles._SELF_CUES.findall(text)]
+
+
+def test_the_lowercase_twin_is_the_same_pattern_with_lowercase_literals():
+    assert "(?i)" + profiles._SELF_CUES_LOWER.pattern == profiles._SELF_CUES.pattern
+    literals = re.sub(r"\\[A-Za-z]", "", profiles._SELF_CUES_LOWER.pattern)  # drop \b, \s, \w
+    assert literals == literals.lower()
 
 
 def test_sniff_takes_bytes_or_text():

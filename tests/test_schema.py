@@ -12,6 +12,7 @@ from etl.schema import (
     conform,
     describe,
     empty_events,
+    typed_frame,
 )
 from etl.validate import validate
 
@@ -161,3 +162,52 @@ def test_validation_of_irregular_list_cells_reports_what_it_always_did():
     df.at[0, "sectors"] = "health"
     report = _report(df)
     assert report is not None and "<Check <lambda>: cell is not a list>" in report[0]
+
+
+def _plain_row(**over):
+    """A row as an adapter makes it: plain Python values, dates as datetime.date, None where unknown."""
+    from datetime import date
+
+    row = {**_row(), "start_date": date(2018, 3, 1), "end_date": date(2018, 3, 31), "host_city": None, "lat": None,
+           "lon": 71.5, "participants": None}
+    row.update(over)
+    return row
+
+
+@pytest.mark.parametrize("rows", [
+    [_plain_row()],
+    [_plain_row(), _plain_row(event_id="b2", participants=1200, lat=30.1, host_city="Lahore", groups=["SCO"],
+                                participants_qualifier=None, start_date=None)],
+    [_plain_row(countries=[], organizations=["A", "B"], sectors=["health", "youth"])] * 3,
+], ids=["one", "nulls-and-values", "repeated"])
+def test_typed_frame_equals_conforming_an_inferred_frame(rows):
+    typed = typed_frame(rows, EVENT_COLUMNS)
+    inferred = conform(pd.DataFrame(rows))
+    pd.testing.assert_frame_equal(typed, inferred)
+    assert list(typed.dtypes) == list(empty_events().dtypes)
+
+
+def test_typed_frame_of_no_rows_has_every_dtype():
+    assert list(typed_frame([], EVENT_COLUMNS).dtypes) == list(empty_events().dtypes)
+
+
+@pytest.mark.parametrize("column,bad", [("title", 12), ("participants", "twelve"), ("start_date", "2018-03-01")])
+def test_typed_frame_refuses_a_cell_of_the_wrong_type(column, bad):
+    # Adapters hand over plain values of the column's type: anything else is a bug, not data to coerce.
+    with pytest.raises((TypeError, ValueError)):
+        typed_frame([_plain_row(**{column: bad})], EVENT_COLUMNS)
+
+
+def test_conform_overrides_replace_and_add_columns():
+    df = pd.DataFrame([_row(), _row(event_id="b2")]).drop(columns=["sources"])
+    out = conform(df, overrides={"source": ["z.txt", "z.txt"], "sources": [["z.txt"], ["z.txt"]]})
+    assert out["source"].tolist() == ["z.txt", "z.txt"]
+    assert out["sources"].tolist() == [["z.txt"], ["z.txt"]]
+    pd.testing.assert_frame_equal(out.drop(columns=["source", "sources"]),
+                                  conform(df).drop(columns=["source", "sources"]))
+    assert list(out.dtypes) == list(empty_events().dtypes)
+
+
+def test_conform_gives_a_fresh_range_index():
+    df = pd.DataFrame([_row(), _row(event_id="b2")], index=[7, 3])
+    assert conform(df).index.equals(pd.RangeIndex(2))

@@ -52,6 +52,7 @@ _SELF_CUES = re.compile(
     r"|\bis\s+an?\s+(?:[\w'’-]+\s+){0,4}(?:organi[sz]ation|association|society|ngo|network|foundation|institution)\b"
     r"|\bsince\s+its\s+(?:establishment|founding|foundation)\b|\b(?:with\s+the|its|our)\s+mission\b"
 )
+_SELF_CUES_LOWER = re.compile(_SELF_CUES.pattern.removeprefix("(?i)"))  # for lowercased ASCII
 # "the Association" standing for the page's own organization, again and again.
 _BACK_REFERENCE = re.compile(
     r"\b[Tt]he\s+(?:Association|Society|Federation|Foundation|Network|Council|Institute|Alliance|Club|Union|"
@@ -106,11 +107,12 @@ def looks_like_profile(text: str) -> bool:
     bulletins have many dated items ("On January 10, ...").
     """
     headings = len(_HEADING_CUES.findall(text))
-    phrases = len(_SELF_CUES.findall(text))
-    dated = len(_DATED.findall(text))
+    # Plain ASCII (most pages) lowercased matches the case-sensitive pattern as (?i) would, three times faster.
+    phrases = len(_SELF_CUES_LOWER.findall(text.lower()) if text.isascii() else _SELF_CUES.findall(text))
     back_references = len(_BACK_REFERENCE.findall(text))
     score = 2 * headings + min(phrases, 6) + min(back_references // 2, 3)
-    return score >= 3 and dated <= max(3, score // 2)
+    # Counting dates costs as much as the rest: only a page that scores as a profile needs it.
+    return score >= 3 and len(_DATED.findall(text)) <= max(3, score // 2)
 
 
 def sniff(path, head) -> bool:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from etl.errors import InputError
@@ -33,6 +32,7 @@ from etl.normalize.orgs import find_organizations
 from etl.normalize.participants import find_headcount
 from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.records import frozen
+from etl.schema import EVENT_COLUMNS, typed_frame
 from etl.sources.base import Options, Result, reject_rows
 
 SNIPPET_MAX = 600
@@ -133,8 +133,11 @@ def extract(text: str, source: str, options: Options = Options()) -> Result:
     context = _Context.of(text, blocks, options.home)
     items, rejects = _items(blocks, context, source)
     rows = [_event(text, block, date, method, context, source) for block, date, method in items]
-    events = pd.DataFrame(rows)
-    return Result(events=events, rejects=reject_rows(rejects))
+    return Result(events=typed_frame(rows, _ROW_COLUMNS), rejects=reject_rows(rejects))
+
+
+# What _event fills in: every column but the two the build adds for all adapters.
+_ROW_COLUMNS = tuple(c for c in EVENT_COLUMNS if c.name not in ("event_id", "sources"))
 
 
 def split_blocks(text: str) -> list[Block]:
