@@ -129,8 +129,8 @@ def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
         return empty_events()
     n, source = len(events), str(path)
     # The file's content, not its path, keys the id: moving a corpus keeps its ids.
-    ids = span_ids(_file_digest(path), events["source_start"].astype("int64").to_numpy(),
-                   events["source_end"].astype("int64").to_numpy())
+    ids = span_ids(_file_digest(path), events["source_start"].to_numpy(dtype="int64"),
+                   events["source_end"].to_numpy(dtype="int64"))
     shared = {"event_id": ids, "source": [source] * n, "sources": [[source]] * n}
     if "source_kind" not in events:
         shared["source_kind"] = [_KIND[adapter]] * n

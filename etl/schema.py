@@ -211,10 +211,15 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
         # Every cell a list (exactly) of str (exactly): nothing to convert.  Cells often share a list, so
         # each object is looked at once, with type sets over C iterators: tens of milliseconds for a
         # million cells, where _as_list takes seconds.
-        distinct = distinct_objects(values.to_numpy())[1]
+        cells = values.to_numpy()
+        # Factorizing by identity has a fixed cost of some 0.1 ms: a bulletin's few dozen rows are cheaper whole.
+        distinct = cells if len(cells) <= _FEW_CELLS else distinct_objects(cells)[1]
         if set(map(type, distinct)) == {list} and set(map(type, chain.from_iterable(distinct))) <= {str}:
             return values
     return values.map(_as_list).astype(object)
+
+
+_FEW_CELLS = 2048
 
 
 def _as_list(value) -> list[str]:
