@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.normalize import countries as C
 
@@ -403,6 +406,86 @@ def test_find_mentions_on_a_long_text():
     assert {m.iso3 for m in found} >= {"USA", "NPL", "ZAF", "PAK", "CHE"}
     assert all(text[m.start:m.end] == m.surface for m in found[:50])
 
+
+def test_matcher_shortcut_tables():
+    matcher = C._matcher()
+    # A "whole" head is its own longest form: no prefix, and no longer form begins with it.
+    assert matcher.whole <= matcher.heads
+    for word in matcher.whole:
+        assert word in matcher.forms and word not in matcher.prefixes and word not in matcher.stems
+    # An ASCII text can hold only the ASCII lowercase-initial beginnings.
+    assert set(matcher.ascii_others) == {b for b in matcher.others if b.isascii()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chamber of Rural Enterprise",
+        " Council,",
+        " U.S.A. Council",
+        " Int.Council.",
+        " and the Arts  Council.Foo",
+        "\tFriendship Association's",
+        " of Teachers' Union",
+        " Mc.",
+        "",
+    ],
+)
+def test_cap_run_matches_as_the_plain_alternation(text):
+    # _CAP_RUN writes a word as a run of characters with dotted parts, for speed; the words are the same.
+    plain = r"(?:[ \t]+(?:(?:of|for|and|the|on|&|de)[ \t]+)*[A-Z](?:[\w’'&-]|\.(?=\w))*){1,8}"
+    for at in range(len(text) + 1):
+        fast, slow = C._CAP_RUN.match(text, at), re.match(plain, text[at:])
+        assert (fast and fast.group()) == (slow and slow.group())
+        # Its words never carry the punctuation that _in_organization once stripped from them.
+        assert not fast or all(w == w.strip(",.;:") for w in fast.group().split())
+
+
+@pytest.mark.parametrize(
+    ("before", "org"),
+    [
+        ("the Bank of ", True),
+        ("the Bank of the ", True),
+        ("Council for\n", True),
+        ("Embassy of  the\t", True),
+        ("x" * 30 + " Ministry of\u00a0", True),
+        ("the ", False),
+        ("visit of ", False),
+        ("Bank of", False),
+        ("Bank ofthe ", False),
+        ("", False),
+        (" ", False),
+    ],
+)
+def test_may_follow_org_word_is_needed_for_the_org_before_search(before, org):
+    # The cheap test must hold wherever _ORG_BEFORE finds an organization word (it is tried first).
+    text = before + "China"
+    start = len(before)
+    found = C._ORG_BEFORE.search(text, max(0, start - 40), start)
+    assert bool(found and found.group(1) in C._ORG_WORDS) == org
+    if org:
+        assert C._may_follow_org_word(text, max(0, start - 40), start)
+
+
+_BEFORE_PARTS = st.sampled_from(sorted(C._ORG_WORDS) + ["of", "for", "the", "ofthe", "Bank", "visit", "x",
+                                                              " ", "  ", "\t", "\n", "\u00a0", ",", "-"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_BEFORE_PARTS, max_size=9).map("".join))
+def test_may_follow_org_word_holds_wherever_the_search_finds_an_org_word(before):
+    text = before + "China"
+    start = len(before)
+    found = C._ORG_BEFORE.search(text, max(0, start - 40), start)
+    if found and found.group(1) in C._ORG_WORDS:
+        assert C._may_follow_org_word(text, max(0, start - 40), start)
+
+
+@pytest.mark.parametrize("before", ["Mr. ", "Mrs\t", "Dr.\n ", "Prof.  ", "said Madame\u00a0", "Lord "])
+def test_honorific_endings_cover_the_preceding_word_search(before):
+    text = before + "Lima"
+    assert not C._city_allowed(text, len(before))
+    assert text[: len(before)].rstrip().endswith(C._HONORIFIC_ENDINGS)
 
 # --------------------------------------------------------------------------- places
 

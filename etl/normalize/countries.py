@@ -37,7 +37,6 @@ from __future__ import annotations
 import csv
 import difflib
 import gc
-import heapq
 import math
 import re
 import unicodedata
@@ -992,8 +991,10 @@ class _Matcher:
     prefixes: dict[str, str]
     stems: frozenset[str]  # see _stems: a span of text that is none of these cannot grow into a form
     heads: frozenset[str]  # the first word of every form and prefix (see _first_word)
+    whole: frozenset[str]  # heads that are forms but no prefix and no stem: the longest form where they stand
     capitals: re.Pattern  # a capitalised word not preceded by a word character
     others: tuple[str, ...]  # how the few forms that do not begin with a capital begin ("the State of", "'s-Her")
+    ascii_others: tuple[str, ...]  # those of ``others`` that an ASCII text can hold
 
 
 @cache
@@ -1004,42 +1005,52 @@ def _matcher() -> _Matcher:
     capitals = "".join(sorted({re.escape(w[0]) for w in words if w[0].isupper()}))
     # Long enough to be rare in prose ("'s" alone would stop at every possessive).
     others = tuple(sorted({w[:_OTHER_PREFIX] for w in words if not w[0].isupper()}))
+    forms, prefixes, stems, heads = tables["text_forms"], tables["prefixes"], tables["stems"], tables["heads"]
     return _Matcher(
-        tables["text_forms"],
-        tables["prefixes"],
-        tables["stems"],
-        tables["heads"],
+        forms,
+        prefixes,
+        stems,
+        heads,
+        frozenset(w for w in heads if w in forms and w not in prefixes and w not in stems),
         # The look-behind comes after the first character so that the engine can skip ahead to capitals.
         re.compile(rf"[{capitals}](?<!\w.)\w*", re.DOTALL),
         others,
+        tuple(beginning for beginning in others if beginning.isascii()),
     )
 
 
-def _spans(text: str, matcher: _Matcher):
+def _spans(text: str, matcher: _Matcher) -> list[tuple[int, int, bool]]:
     """(start, end, is_prefix) of each candidate mention, left to right and not overlapping.
 
     At each place not preceded by a word character, the longest compound prefix followed by a hyphen
     and a word character wins ("Sino-"); else the longest form followed by no word character.  This is
     what one regex alternation over every form would find, without compiling one (seconds for 40k forms).
     """
-    pos = 0
+    spans, pos = [], 0
     for start, first_end in _candidates(text, matcher):
         if start >= pos:
             end, is_prefix = _longest_at(text, start, first_end, matcher)
             if end:
-                yield start, end, is_prefix
+                spans.append((start, end, is_prefix))
                 pos = end
+    return spans
 
 
-def _candidates(text: str, matcher: _Matcher):
+def _candidates(text: str, matcher: _Matcher) -> list[tuple[int, int]]:
     """(start, end of the first word) of every place where a form or prefix may begin, in order."""
     heads = matcher.heads
-    common = ((m.start(), m.end()) for m in matcher.capitals.finditer(text) if m.group() in heads)
-    rare = sorted({(i, _WORD_RUN.match(text, i + 1).end()) for i in _others_at(text, matcher.others)})
-    return heapq.merge(common, rare) if rare else common
+    found = [m.span() for m in matcher.capitals.finditer(text) if m[0] in heads]
+    # Most texts hold none of the lowercase-initial beginnings: an `in` test each is cheaper than a find.
+    others = matcher.ascii_others if text.isascii() else matcher.others
+    rare = [beginning for beginning in others if beginning in text]
+    if rare:
+        # They never start where a capitalised word does (their first character is no capital), and
+        # a place found twice would be tried twice to the same effect: a sorted union is the merge.
+        found = sorted({*found, *((i, _WORD_RUN.match(text, i + 1).end()) for i in _others_at(text, rare))})
+    return found
 
 
-def _others_at(text: str, beginnings: tuple[str, ...]):
+def _others_at(text: str, beginnings: Iterable[str]):
     """Where one of ``beginnings`` stands, not preceded by a word character (str.find beats a regex here)."""
     for beginning in beginnings:
         i = text.find(beginning)
@@ -1055,9 +1066,11 @@ def _longest_at(text: str, start: int, end: int, matcher: _Matcher) -> tuple[int
     A form can only end before a non-word character (or at the end), so only those places are tried,
     from ``end`` on, and the walk stops as soon as the text so far begins no longer form.
     """
+    words = text[start:end]
+    if words in matcher.whole:
+        return end, False  # as for most: the walk below would stop at once with this answer
     n, form_end, prefix_end = len(text), 0, 0
     while True:
-        words = text[start:end]
         if words in matcher.forms:
             form_end = end
         if words in matcher.prefixes and end + 1 < n and text[end] in _HYPHENS and _is_word_char(text[end + 1]):
@@ -1065,35 +1078,67 @@ def _longest_at(text: str, start: int, end: int, matcher: _Matcher) -> tuple[int
         if end >= n or words not in matcher.stems:
             break
         end = _WORD_RUN.match(text, end + 1).end()
+        words = text[start:end]
     return (prefix_end, True) if prefix_end else (form_end, False)
 
 
 # A run of capitalised words, joined by the small words of organization names, ending at a full stop.
-_CAP_RUN = re.compile(r"(?:[ \t]+(?:(?:of|for|and|the|on|&|de)[ \t]+)*[A-Z](?:[\w’'&-]|\.(?=\w))*){1,8}")
+# (A word is written as a run of characters with dotted parts, "[…]*(?:\.(?=\w)[…]*)*", rather than as
+# "(?:[…]|\.(?=\w))*": the same words, but the engine's loop over single characters is much cheaper.)
+_CAP_RUN = re.compile(r"(?:[ \t]+(?:(?:of|for|and|the|on|&|de)[ \t]+)*[A-Z][\w’'&-]*(?:\.(?=\w)[\w’'&-]*)*){1,8}")
 _ORG_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
 _PRECEDING_WORD = re.compile(r"([A-Z][a-z]*)\.?\s+$")
+# How text that the two searches above accept ends once stripped: tested first, as it is much cheaper.
+_ORG_ENDINGS = tuple(sorted(_ORG_WORDS))
+_HONORIFIC_ENDINGS = tuple(sorted(_HONORIFICS | {word + "." for word in _HONORIFICS}))
 
 
 def _is_compound(text: str, start: int, end: int) -> bool:
-    after = end < len(text) - 1 and text[end] in _HYPHENS and text[end + 1].isalpha()
-    before = start > 1 and text[start - 1] in _HYPHENS and text[start - 2].isalpha()
-    return after or before
+    return (end < len(text) - 1 and text[end] in _HYPHENS and text[end + 1].isalpha()) or (
+        start > 1 and text[start - 1] in _HYPHENS and text[start - 2].isalpha()
+    )
 
 
 def _in_organization(text: str, start: int, end: int) -> bool:
     # _CAP_RUN opens with a space or a tab; most mentions end at punctuation, sparing the match.
     run = _CAP_RUN.match(text, end) if text[end:end + 1] in (" ", "\t") else None
-    if run and any(token.strip(",.;:") in _ORG_WORDS for token in run.group().split()):
+    # The run's words never begin or end with ",.;:" (see _CAP_RUN), so they are looked up as they are.
+    if run and not _ORG_WORDS.isdisjoint(run.group().split()):
         return True
-    if not text[max(0, start - 40) : start].rstrip().endswith(("of", "for", "the")):
-        return False  # what _ORG_BEFORE ends with; testing it first spares most mentions the search
+    if not _may_follow_org_word(text, max(0, start - 40), start):
+        return False  # spares most mentions the search
     before = _ORG_BEFORE.search(text, max(0, start - 40), start)
     return bool(before and before.group(1) in _ORG_WORDS)
 
 
+def _may_follow_org_word(text: str, begin: int, start: int) -> bool:
+    """Whether ``text[begin:start]`` ends with an organization word, "of" or "for", maybe "the" and spaces.
+
+    True whenever _ORG_BEFORE finds a word of _ORG_WORDS there (and sometimes when it does not).
+    """
+    if start < 2 or not text[start - 1].isspace():
+        return False  # _ORG_BEFORE ends with white space
+    last = text[start - 2]
+    if last not in "fre" and not last.isspace():
+        return False  # and before it "of", "for" or "the": for most mentions, neither
+    before = text[begin:start].rstrip()
+    if before.endswith("the"):
+        before = before[:-3].rstrip()
+    if before.endswith("of"):
+        before = before[:-2]
+    elif before.endswith("for"):
+        before = before[:-3]
+    else:
+        return False
+    return before.rstrip().endswith(_ORG_ENDINGS)
+
+
 def _city_allowed(text: str, start: int) -> bool:
     """A one-word city right after an honorific is a person ("Mr. Jackson")."""
-    before = _PRECEDING_WORD.search(text, max(0, start - 12), start)
+    window = max(0, start - 12)
+    if not text[window:start].rstrip().endswith(_HONORIFIC_ENDINGS):
+        return True  # what _PRECEDING_WORD must find for the city to be refused: most cities are spared it
+    before = _PRECEDING_WORD.search(text, window, start)
     return not (before and before.group(1) in _HONORIFICS)
 
 
