@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -231,15 +232,161 @@ _MIXED = st.one_of(_TEXTS, _CUE_TEXTS, st.lists(st.one_of(_WORDS, _CUE_WORDS), m
 @given(_MIXED)
 def test_a_lone_count_is_kept_as_its_score_says(text):
     low = participants._lower(text)
-    for cand in participants._candidates(low):
-        assert participants._lone_count_kept(low, cand) == (participants._score(low, cand, {}) >= 0)
+    for cand in participants._candidates(low, participants._anchor_words(low)):
+        assert participants._lone_count_kept(low, cand, {}) == (participants._score(low, cand, {}) >= 0)
 
 
 @pytest.mark.parametrize(("text", "expected"), HEADCOUNT_CASES)
 def test_lone_count_on_the_table(text, expected):
     low = participants._lower(text)
-    for cand in participants._candidates(low):
-        assert participants._lone_count_kept(low, cand) == (participants._score(low, cand, {}) >= 0)
+    for cand in participants._candidates(low, participants._anchor_words(low)):
+        assert participants._lone_count_kept(low, cand, {}) == (participants._score(low, cand, {}) >= 0)
+
+
+# ----------------------------------------------------------------------------- the word gates against the patterns
+
+
+def _phrases(pattern: re.Pattern) -> list[str]:
+    """Every string ``pattern`` matches, taking a space for \\s, "0" for \\d, and the fewest repeats or one more."""
+    from re import _constants as c
+    from re import _parser
+
+    def seq(items) -> list[str]:
+        out = [""]
+        for op, av in items:
+            out = [a + b for a in out for b in one(op, av)]
+        return out
+
+    def one(op, av) -> list[str]:
+        if op is c.LITERAL:
+            return [chr(av)]
+        if op is c.IN:
+            kind, value = av[0]
+            if kind is c.LITERAL:
+                return [chr(value)]
+            return {c.CATEGORY_SPACE: [" "], c.CATEGORY_DIGIT: ["0"]}[value]
+        if op is c.BRANCH:
+            return [s for alt in av[1] for s in seq(alt)]
+        if op is c.SUBPATTERN:
+            return seq(av[3])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, sub = av
+            return sorted({s * n for s in seq(sub) for n in {low, min(high, low + 1)}})
+        if op is c.AT:
+            return [""]
+        raise AssertionError(f"_phrases does not read {op}")
+
+    return seq(_parser.parse(pattern.pattern, pattern.flags))
+
+
+def test_phrases_reads_the_patterns():
+    assert set(_phrases(re.compile(r"a\s+(?:b|c\.)?\d\b"))) == {"a 0", "a b0", "a c.0", "a  0", "a  b0", "a  c.0"}
+    assert len(_phrases(participants._CUMULATIVE)) > 30 and len(_phrases(participants._QUALIFIER_BEFORE)) > 30
+
+
+def test_every_cumulative_cue_holds_a_whole_word():
+    for phrase in _phrases(participants._CUMULATIVE):
+        assert participants._CUMULATIVE.search(phrase), phrase
+        assert not participants._anchor_words(phrase).isdisjoint(participants._CUMULATIVE_WHOLE_WORDS), phrase
+    assert participants._CUMULATIVE_WHOLE_WORDS <= participants._ANCHOR_WORDS
+
+
+def test_every_qualifier_ends_in_a_last_word():
+    for phrase in _phrases(participants._QUALIFIER_BEFORE):
+        assert phrase.rstrip().endswith(participants._QUALIFIER_LAST_WORDS), phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Participants numbered about 300.", "Visitors this year totaled 1,200.", "The guests totalled 45.",
+     "Delegates reached 80.", "Volunteers exceeded 500.", "The people there topped 90.", "Guests stood at 120.",
+     "Attendance was 300.", "Turnout reached 2,000.", "Attendance of 40 was noted."],
+)
+def test_noun_first_counts_hold_a_first_word(text):
+    low = participants._lower(text)
+    assert participants._NOUN_THEN_COUNT.search(low)
+    assert not participants._anchor_words(low).isdisjoint(participants._NOUN_THEN_COUNT_FIRST_WORDS)
+    assert find_headcount(text) is not None
+
+
+def test_anchor_words_stand_whole():
+    assert participants._anchor_words("twenty-five students, a delegation (of 12)") == {
+        "twenty", "five", "students", "delegation"}
+    # A non-ASCII character splits a word: "twenty" stands in "twentyé", a false alarm, never a miss.
+    assert participants._anchor_words("twentyé team’s \ud800people") == {"twenty", "team", "people"}
+    assert participants._anchor_words("steam 2019 peoples") == set()
+
+
+def _found_with_every_stage(text: str):
+    """find_headcount with every anchor word taken as present: every stage runs, as before the gates."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(participants, "_anchor_words", lambda low: set(participants._ANCHOR_WORDS))
+        return find_headcount(text)
+
+
+# One text per anchor word or cue, each a count the word's stage finds (or, for cues, turns down).
+_GATE_CASES = [
+    *(f"In May, {w} students and a {w}-member team came; {w.capitalize()} people attended." for w in
+      participants._NUMBER_WORDS),
+    *(f"A {w} people came, then an {w} students." for w in ("hundred", "thousand", "million")),
+    *(f"They sent a 12-{w} {g} and a {g} of 12 went." for w in participants._MEMBER_WORDS
+      for g in ("delegation", "team", "choir")),
+    *(f"A {n} of about 30 came to Lima." for n in participants._GROUP_OF_NOUNS),
+    *(f"40 people attended, {p} 2019." for p in _phrases(participants._CUMULATIVE)),
+    *(f"Some 40 volunteers came; {p} 2019." for p in _phrases(participants._CUMULATIVE)),
+    *(f"{w.capitalize()} {v} 300 at the fair." for w in ("participants", "visitors", "attendance", "turnout")
+      for v in ("numbered", "totaled", "totalled", "reached", "exceeded", "topped", "stood at", "was", "of")),
+]
+
+
+@pytest.mark.parametrize("text", _GATE_CASES)
+def test_the_word_gates_change_nothing_on_the_table(text):
+    assert find_headcount(text) == _found_with_every_stage(text)
+
+
+_GATE_WORDS = st.sampled_from(
+    [*("delegation", "team", "of", "a", "three-member", "13-member", "30-strong", "choir", "party", "members"),
+     *("participants numbered", "attendance", "turnout", "reached", "stood at", "totalled", "was", "a dozen"),
+     *("twenty", "five", "twenty-five", "dozen", "hundred", "an", "eighteen", "thirteen", "students", "people"),
+     *("so far", "has sent", "each year", "covering", "since", "2015", "benefited", "é", "’s", "a delegation of"),
+     *("300", "12", "1,200", "about", "over", "nearly", "up", "to", ".", ";", "\n", "attended", "including")]
+)
+_GATE_TEXTS = st.one_of(_MIXED, st.lists(_GATE_WORDS, max_size=30).map(" ".join),
+                        st.lists(st.one_of(_GATE_WORDS, _CUE_WORDS, _WORDS), max_size=30).map(" ".join))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_GATE_TEXTS)
+def test_the_word_gates_change_nothing(text):
+    assert find_headcount(text) == _found_with_every_stage(text)
+
+
+# ----------------------------------------------------------------------------- the other fast paths
+
+_DIGIT_TEXTS = st.text(alphabet="0123456789 ,.a-٣²\n", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_DIGIT_TEXTS, st.text(max_size=60)))
+def test_digit_runs_as_the_pattern(text):
+    assert participants._digit_runs(text) == {m.start() for m in participants._DIGITS.finditer(text)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab .!?;\n\t", max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_sentence_start_is_the_end_of_the_last_sentence_end(text, lo, start):
+    lo, start = min(lo, start, len(text)), min(start, len(text))
+    ends = [m.end() for m in participants._SENTENCE_END.finditer(text, lo, start)]
+    assert participants._sentence_start(text, lo, start) == max(ends, default=lo)
+
+
+def test_word_roles_stay_bounded(monkeypatch):
+    monkeypatch.setattr(participants, "_WORD_ROLES_MAX", 3)
+    participants._WORD_ROLES.clear()
+    for text, expected in HEADCOUNT_CASES:
+        found = find_headcount(text)
+        assert (found and (found.value, found.qualifier)) == expected
+        assert len(participants._WORD_ROLES) <= 3
 
 
 # ----------------------------------------------------------------------------- dev gold (optional)

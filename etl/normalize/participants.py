@@ -111,11 +111,12 @@ _NOUN_THEN_COUNT = re.compile(
     rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|approximately|roughly)\s+)?(?P<num>{_NUM})\b(?![%\w])"
 )
 _DIGITS = re.compile(r"\d\d*")  # as \d+, but the leading single \d lets the engine skip to digits
+# For ASCII text: "1" for an ASCII digit, a space for any other byte, so that digit runs are found with bytes.find.
+_DIGIT_MASK = bytes(ord("1") if chr(b).isdigit() and b < 128 else ord(" ") for b in range(256))
 _SCALE_WORDS = ("dozen", "hundred", "thousand", "million")
 _NUMBER_WORDS = (*_UNITS, *_TENS, *_SCALE_WORDS)
-# The words to look for: one that begins with another ("eighteen", "eight") starts where that one does.
-_FIND_WORDS = tuple(w for w in _NUMBER_WORDS if not any(v != w and w.startswith(v) for v in _NUMBER_WORDS))
-_MEMBER_SUFFIX = re.compile(r"[-‐](?:member|strong|person|people|man)\b")
+_MEMBER_WORDS = ("member", "strong", "person", "people", "man")
+_MEMBER_SUFFIX = re.compile(rf"[-‐](?:{'|'.join(_MEMBER_WORDS)})\b")
 _NUM_BEFORE = re.compile(rf"(?<![\w.,-])(?:\d+|{_WORD_NUM})$")
 # Literal searches are fast; the full patterns then run only in a window around each hit.
 _OF = re.compile(r" of ")
@@ -135,6 +136,11 @@ _QUALIFIER_BEFORE = re.compile(
     r"some|approximately|approx\.|roughly|an\s+estimated|estimated|circa|c\.|~)|(?P<up_to>up\s+to|as\s+many\s+as|"
     r"a\s+maximum\s+of))\s*$",
 )
+# The last word of every qualifier: a number after none of them has none, which str.endswith tells far faster than
+# the search, tried at every position of the window.
+_QUALIFIER_LAST_WORDS = ("than", "over", "above", "of", "least", "exceeding", "beyond", "nearly", "almost", "to", "under",
+                         "approaching", "nearing", "about", "around", "some", "approximately", "approx.", "roughly",
+                         "estimated", "circa", "c.", "~", "as")
 _WORD = re.compile(r"[A-Za-z][\w'’*]*(?:-[A-Za-z][\w'’*]*)*|\S")
 
 _PARTICIPATE_AFTER = re.compile(
@@ -163,14 +169,35 @@ _CUMULATIVE_CUES = (
 )
 _CUMULATIVE = re.compile(r"\b(?:" + "|".join(cue for cue, _ in _CUMULATIVE_CUES) + r")\b")
 _CUMULATIVE_WORDS = tuple(dict.fromkeys(word for _, word in _CUMULATIVE_CUES))
+# The words of the cues again, but whole ("totally" is not "total"): each match of a cue holds one of them.
+_CUMULATIVE_WHOLE_WORDS = _words(
+    """far date total totally altogether cumulative cumulatively since past years has have benefit benefited
+    benefits serve covering boasts population employ employs employed year annually"""
+)
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+(?:them|whom)|of\s+whom|of\s+them|such\s+as|another)\s+"
                             r"(?:(?:more\s+than|over|about|nearly|some)\s+)?$")
 _SUBSET_WORDS = ("including", "among", "whom", "them", "such", "another")  # as _CUMULATIVE_WORDS
 _YEAR_CONTEXT = re.compile(r"\b(?:the|a|an|this|its|their|in|of|since|from|by|until|to|for)\s+$")
 # "[.!?;](?=\s|$)|\n", each branch opening with a plain character so that the engine skips ahead to them.
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|!(?=\s|$)|\?(?=\s|$)|;(?=\s|$)|\n")
+# The last of them: the greedy .* runs to the end and the engine backs up to the nearest sentence end, instead of
+# finding every end from the start.
+_LAST_SENTENCE_END = re.compile(rf"(?s:.*)(?:{_SENTENCE_END.pattern})")
 _WINDOW_WORDS = 5
 _SENTENCE_REACH = 400
+
+# Each way to state a count needs some word to stand whole in the text, with no letter or digit on either side: a
+# number needs a people noun after it, and a number word unless it is in digits ("twenty-five", "a dozen"); "a
+# three-member delegation" needs one of _MEMBER_WORDS and a group noun; "a delegation of 12" one of
+# _GROUP_OF_NOUNS; "participants numbered 300" the first word of one of _NOUN_THEN_COUNT_WORDS; a cumulative
+# statistic one of _CUMULATIVE_WHOLE_WORDS.  Which of these words a paragraph holds is read in one pass (see
+# _anchor_words), and the stages whose words are missing are skipped.
+_NOUN_THEN_COUNT_FIRST_WORDS = frozenset(hint.split()[0] for hint in _NOUN_THEN_COUNT_WORDS)
+_ANCHOR_WORDS = frozenset().union(_PEOPLE, _NUMBER_WORDS, _MEMBER_WORDS, _GROUP_NOUNS, _GROUP_OF_NOUNS,
+                                  _NOUN_THEN_COUNT_FIRST_WORDS, _CUMULATIVE_WHOLE_WORDS)
+# ASCII letters and digits stay, every other byte becomes a space: a non-ASCII character then splits a word, which
+# can only add words to the set (a false alarm that costs a scan), never hide one.
+_ASCII_ALNUM = bytes(b if b < 128 and chr(b).isalnum() else ord(" ") for b in range(256))
 
 
 @frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
@@ -187,9 +214,12 @@ class HeadCount:
     char_end: int
 
 
+_WORD_NUMBER_PARTS = re.compile(r"[-\s]+")
+
+
 def _word_value(words: str) -> int | None:
     """'twenty-five' -> 25, 'two hundred' -> 200, 'a dozen' -> 12, 'a hundred' -> 100."""
-    parts = re.split(r"[-\s]+", words.lower().strip())
+    parts = _WORD_NUMBER_PARTS.split(words.lower().strip())
     if parts == ["a", "dozen"]:
         return 12
     total, current = 0, 0
@@ -217,37 +247,70 @@ def _number_value(raw: str, scale: str | None = None) -> int | None:
     factor = _SCALES[scale] if scale else 1
     if scale and _DECIMAL.fullmatch(raw):
         return round(float(raw) * factor)
+    if raw.isdecimal():  # the usual case, with no separator to take out
+        return int(raw) * factor
     value = int(_SEPARATORS.sub("", raw)) if raw[0].isdigit() else _word_value(raw)
     return None if value is None else value * factor
 
 
 def _token(word: re.Match) -> str:
+    """``_plain_token`` of a ``_WORD`` match."""
+    return _plain_token(word.group())
+
+
+def _plain_token(word: str) -> str:
     """A word lowercased without its possessive: "countries'" and "country's" count as the noun."""
-    token = word.group().lower()
+    token = word.lower()
     if token.endswith(("'s", "’s")):
         return token[:-2]
     return token.rstrip("'’")
+
+
+# What a word does to the search for a people noun after a number: it is the noun, "and"/"or" (which may join
+# adjectives), a word that ends the search (a function word, a non-people noun, no word at all, "person-times"),
+# or one to read past.
+_NOUN, _JOINER, _STOPS, _READ_PAST = range(4)
+# (token, role) per distinct word as _WORD matched it: the same few hundred words come back in every paragraph.
+_WORD_ROLES: dict[str, tuple[str, int]] = {}
+_WORD_ROLES_MAX = 100_000  # cleared when full, so that memory stays bounded
+
+
+def _word_role(word: str) -> tuple[str, int]:
+    role = _WORD_ROLES.get(word)
+    if role is None:
+        token = _plain_token(word)
+        if token in _PEOPLE:
+            role = token, _NOUN
+        elif token in ("and", "or"):
+            role = token, _JOINER
+        elif (token in _NOT_PEOPLE or token in _STOP_WORDS or not token[:1].isalpha()
+              or token.endswith(("-times", "*time", "*times"))):
+            role = token, _STOPS
+        else:
+            role = token, _READ_PAST
+        if len(_WORD_ROLES) >= _WORD_ROLES_MAX:
+            _WORD_ROLES.clear()
+        _WORD_ROLES[word] = role
+    return role
 
 
 def _people_noun(text: str, pos: int) -> tuple[str, int] | None:
     """The people noun heading the words after ``pos`` (within a few words), with its end, else None."""
     words = _WORD.finditer(text, pos, pos + 120)
     for count, word in enumerate(words):
-        token = _token(word)
-        if token in _PEOPLE:
+        token, role = _word_role(word.group())
+        if role == _NOUN:
             end = word.end()
             # "youth representatives": the phrase runs to the last noun of the compound.
             for nxt in words:
-                if _token(nxt) not in _PEOPLE:
+                if _word_role(nxt.group())[1] != _NOUN:
                     break
                 end = nxt.end()
             return token, end
         # "90 Kenyan and Chinese students": a conjunction may join adjectives, never the number to a noun.
-        if count and token in ("and", "or"):
+        if role == _JOINER and count:
             continue
-        if count >= _WINDOW_WORDS or token in _NOT_PEOPLE or token in _STOP_WORDS or not token[:1].isalpha():
-            return None
-        if token.endswith(("-times", "*time", "*times")):
+        if count >= _WINDOW_WORDS or role != _READ_PAST:  # "and"/"or" first are function words
             return None
     return None
 
@@ -264,7 +327,10 @@ def _group_noun_after(text: str, pos: int) -> int | None:
 
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     """The qualifier before the number and where the phrase starts."""
-    before = _QUALIFIER_BEFORE.search(text[max(0, start - 24):start])
+    window = text[max(0, start - 24):start]
+    if not window.rstrip().endswith(_QUALIFIER_LAST_WORDS):
+        return "exact", start
+    before = _QUALIFIER_BEFORE.search(window)
     if before:
         return before.lastgroup, start - len(before.group())
     return "exact", start
@@ -282,9 +348,30 @@ def _is_year(raw: str) -> bool:
     return len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2100
 
 
-def _candidates(low: str):
-    """(value, qualifier, start, end, noun, number_start) for every people count in lowercased text."""
-    for m in _count_matches(low):
+def _anchor_words(low: str) -> set[str]:
+    """The words of ``_ANCHOR_WORDS`` that stand whole in ``low`` (plus, rarely, a few that do not).
+
+    One pass at C speed (encode, translate, split) instead of a ``str.find`` per word.
+    """
+    ascii_words = low.encode("utf-8", "surrogatepass").translate(_ASCII_ALNUM).decode("ascii").split()
+    return _ANCHOR_WORDS.intersection(ascii_words)
+
+
+def _candidates(low: str, words: set[str]):
+    """(value, qualifier, start, end, noun, number_start) for every people count in lowercased text.
+
+    ``words`` is ``_anchor_words(low)``.
+    """
+    if not words.isdisjoint(_PEOPLE):  # _people_noun finds nothing otherwise
+        yield from _count_candidates(low, words)
+    yield from _group_candidates(low, words)
+    if not words.isdisjoint(_NOUN_THEN_COUNT_FIRST_WORDS):
+        yield from _noun_first_candidates(low)
+
+
+def _count_candidates(low: str, words: set[str]):
+    """Candidates from ``_COUNT``: a number with a people noun after it."""
+    for m in _count_matches(low, words):
         noun = _people_noun(low, m.end())  # first: most numbers (days, years) have none
         if noun is None:
             continue
@@ -299,18 +386,18 @@ def _candidates(low: str):
         if raw.endswith("dozen") and qualifier == "exact":
             qualifier = "about"  # "a dozen" is a round figure
         yield value, qualifier, start, noun[1], noun[0], m.start()
-    yield from _group_candidates(low)
-    yield from _noun_first_candidates(low)
 
 
-def _count_matches(low: str):
+def _count_matches(low: str, words: set[str]):
     """``_COUNT`` matches, left to right and not overlapping, tried only where a number can start.
 
-    Finding digit runs and number words with ``str.find`` first is several times faster
-    than letting the regex engine try every position.
+    Finding digit runs and number words first (``_digit_runs``, ``str.find``) is several times
+    faster than letting the regex engine try every position.  A count in words opens on a number
+    word standing whole ("twenty-five", "a dozen": the scale word), so only those in
+    ``words`` are looked for.
     """
-    starts = {m.start() for m in _DIGITS.finditer(low)}
-    for word in _FIND_WORDS:
+    starts = _digit_runs(low)
+    for word in words.intersection(_NUMBER_WORDS):
         i = low.find(word)
         while i != -1:
             if i == 0 or not low[i - 1].isalnum():
@@ -325,9 +412,21 @@ def _count_matches(low: str):
             yield m
 
 
+def _digit_runs(low: str) -> set[int]:
+    """Where the runs of ``_DIGITS`` start; in ASCII text (the usual case) found without the regex engine."""
+    if not low.isascii():
+        return {m.start() for m in _DIGITS.finditer(low)}
+    mask = low.encode("ascii").translate(_DIGIT_MASK)
+    starts = set()
+    i = mask.find(b"1")
+    while i != -1:
+        starts.add(i)
+        end = mask.find(b" ", i)
+        i = -1 if end == -1 else mask.find(b"1", end)
+    return starts
+
+
 def _noun_first_candidates(low: str):
-    if not any(word in low for word in _NOUN_THEN_COUNT_WORDS):
-        return
     seen = set()
     for hint in _NOUN_THEN_COUNT_HINT.finditer(low):
         m = _NOUN_THEN_COUNT.search(low, max(0, hint.start() - 48), hint.end() + 60)
@@ -341,15 +440,11 @@ def _noun_first_candidates(low: str):
             yield value, q.lastgroup if q else "exact", m.start(), m.end(), noun, m.start("num")
 
 
-def _group_candidates(low: str):
+def _group_candidates(low: str, words: set[str]):
     """Sizes of delegations and teams: "a three-member delegation", "a delegation of 12"."""
-    for m in _MEMBER_SUFFIX.finditer(low):
-        num = _NUM_BEFORE.search(low, max(0, m.start() - 24), m.start())
-        end = _group_noun_after(low, m.end()) if num else None
-        value = _number_value(num.group()) if end else None
-        if value:
-            yield value, "exact", num.start(), end, "delegation", num.start()
-    if not any(noun in low for noun in _GROUP_OF_NOUNS):
+    if not words.isdisjoint(_MEMBER_WORDS) and not words.isdisjoint(_GROUP_NOUNS):
+        yield from _member_candidates(low)
+    if words.isdisjoint(_GROUP_OF_NOUNS):
         return  # "a delegation of 12" needs one of the nouns
     for of in _OF.finditer(low):
         m = _GROUP_OF.search(low, max(0, of.start() - 14), of.end())
@@ -358,6 +453,16 @@ def _group_candidates(low: str):
         if value and not _counts_things(low, size.end()):
             q = _QUALIFIER_BEFORE.search(size.group("q") or "")
             yield value, q.lastgroup if q else "exact", m.start(), size.end(), "delegation", size.start("num")
+
+
+def _member_candidates(low: str):
+    """Sizes stated before the group noun: "a three-member delegation", "a 30-strong choir"."""
+    for m in _MEMBER_SUFFIX.finditer(low):
+        num = _NUM_BEFORE.search(low, max(0, m.start() - 24), m.start())
+        end = _group_noun_after(low, m.end()) if num else None
+        value = _number_value(num.group()) if end else None
+        if value:
+            yield value, "exact", num.start(), end, "delegation", num.start()
 
 
 def _counts_things(text: str, pos: int) -> bool:
@@ -381,12 +486,17 @@ def _year_is_count(low: str, m: re.Match, noun: str) -> bool:
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around a candidate, capped at ``_SENTENCE_REACH`` characters each side to stay linear."""
     lo, hi = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, lo, start)), default=lo)
     right = _SENTENCE_END.search(text, end, hi)
-    return left, right.start() if right else hi
+    return _sentence_start(text, lo, start), right.start() if right else hi
 
 
-def _score(low: str, cand, cumulative: dict) -> int:
+def _sentence_start(text: str, lo: int, start: int) -> int:
+    """The end of the last ``_SENTENCE_END`` match in ``text[lo:start]``, else ``lo``."""
+    last = _LAST_SENTENCE_END.match(text, lo, start)
+    return last.end() if last else lo
+
+
+def _score(low: str, cand, cumulative: dict | None) -> int:
     _, _, start, end, noun, num_start = cand
     left, right = _sentence_bounds(low, num_start, end)
     before, after = low[left:start], low[end:right]
@@ -402,11 +512,11 @@ def _score(low: str, cand, cumulative: dict) -> int:
     return score
 
 
-def _lone_count_kept(low: str, cand) -> bool:
-    """``_score(low, cand, {}) >= 0``, reading only what decides it (the usual case: one count in the text)."""
+def _lone_count_kept(low: str, cand, cumulative: dict | None) -> bool:
+    """``_score(low, cand, cumulative) >= 0``, reading only what decides it (the usual case: one count in the text)."""
     _, _, start, end, noun, num_start = cand
     left, right = _sentence_bounds(low, num_start, end)
-    if _cumulative(low, left, right, {}):
+    if _cumulative(low, left, right, cumulative):
         return False  # -4 outweighs the +2 of taking part
     before = low[left:start]
     if not _subset(before) and noun not in _WEAK_PEOPLE:
@@ -418,8 +528,13 @@ def _participates(before: str, after: str) -> bool:
     return bool(_PARTICIPATE_AFTER.search(after[:160]) or _PARTICIPATE_BEFORE.search(before[-90:]))
 
 
-def _cumulative(low: str, left: int, right: int, verdicts: dict) -> bool:
-    """Whether the sentence ``low[left:right]`` is a cumulative statistic; ``verdicts`` keeps one per sentence."""
+def _cumulative(low: str, left: int, right: int, verdicts: dict | None) -> bool:
+    """Whether the sentence ``low[left:right]`` is a cumulative statistic; ``verdicts`` keeps one per sentence.
+
+    ``verdicts`` is None when the text holds none of ``_CUMULATIVE_WHOLE_WORDS``, so no statistic.
+    """
+    if verdicts is None:
+        return False
     if (left, right) not in verdicts:
         sentence = low[left:right]
         verdicts[left, right] = any(w in sentence for w in _CUMULATIVE_WORDS) and bool(
@@ -443,14 +558,16 @@ def find_headcount(text: str) -> HeadCount | None:
     True
     """
     low = _lower(text)
-    cands = [c for c in _candidates(low) if 0 < c[0] <= MAX_HEADCOUNT]
+    words = _anchor_words(low)
+    cands = [c for c in _candidates(low, words) if 0 < c[0] <= MAX_HEADCOUNT]
     if not cands:
         return None
     cands.sort(key=lambda c: c[2])
+    # One verdict per sentence, and none to reach when no cue word stands anywhere in the text.
+    cumulative = None if words.isdisjoint(_CUMULATIVE_WHOLE_WORDS) else {}
     if len(cands) == 1:
         best = cands[0]
-        return HeadCount(best[0], best[1], best[2], best[3]) if _lone_count_kept(low, best) else None
-    cumulative: dict = {}  # one verdict per sentence
+        return HeadCount(best[0], best[1], best[2], best[3]) if _lone_count_kept(low, best, cumulative) else None
     scored = [(_score(low, c, cumulative), -i, c) for i, c in enumerate(cands)]
     best_score, _, best = max(scored)
     # Only statistics, subsets or memberships: better no head-count than a wrong one.
