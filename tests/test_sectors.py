@@ -123,3 +123,11 @@ def test_cue_scan_on_the_table(text):
 @given(_TEXTS)
 def test_cue_scan_finds_what_each_pattern_finds(text):
     _same_cues(text)
+
+
+@pytest.mark.parametrize("text", ALL_CASES)
+def test_no_organizations_scores_as_organizations_elsewhere(text):
+    """The scoring skips the organization test when there are none: the same as organizations that hold no match."""
+    far = [(len(text) + 5, len(text) + 9)]
+    for lead_end in (None, text.find(".") + 1, len(text) + 5):
+        assert classify(text, lead_end, []) == classify(text, lead_end, far) == classify(text, lead_end)

@@ -49,7 +49,8 @@ class ChunkScan:
                 hits = tuple(self._analyse(chunk))
                 if len(known) < MAX_CHUNKS:
                     known[chunk] = hits
-            for offset, payload in hits:
-                out.append((pos + offset, payload))
+            if hits:  # most chunks hold none: skip the loop's set-up
+                for offset, payload in hits:
+                    out.append((pos + offset, payload))
             pos += len(chunk) + 1
         return out

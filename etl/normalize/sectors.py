@@ -268,16 +268,16 @@ def _sector_scores(text: str, lead_end: int, org_spans, low: str | None = None,
     """Sector -> (score, first match); ``low`` is ``fold(text)`` and ``hits`` its cue scan, when the caller has them."""
     codes, scores = _sector_scan()[0], {}
     found = _sector_matches(fold(text) if low is None else low, hits)
-    in_org = _inside_any(org_spans)
+    in_org = _inside_any(org_spans) if org_spans else None  # most texts name no organization
     for i in sorted(found):  # codebook order, as ties are broken by the first match, then by this order
-        total, first = 0.0, len(text)
+        total = 0.0
         for start in found[i]:
             weight = LEAD_WEIGHT if start < lead_end else 1.0
-            if in_org(start):
+            if in_org is not None and in_org(start):
                 weight *= ORG_WEIGHT
             total += weight
-            first = min(first, start)
-        scores[codes[i]] = (total, first)
+        # Matches come in order, so the first is the earliest (found[] holds no empty list).
+        scores[codes[i]] = (total, min(len(text), found[i][0]))
     return scores
 
 
@@ -298,8 +298,14 @@ def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> 
     low = fold(text) if low is None else low
     hits = _cues().hits(low) if hits is None else hits
     lead = slice(lead_end).indices(len(low))[1]  # where low[:lead_end] ends
-    for strength, end in (("keywords", lead), ("keywords", len(low)), ("weak_keywords", len(low))):
-        m = _first_cue(low, hits, strength, end)
+    # A lead that is the whole text needs no second search of the whole text: it would find the same.
+    searches = _SEARCHES if lead < len(low) else _SEARCHES[1:]
+    for strength, whole in searches:
+        m = _first_cue(low, hits, strength, len(low) if whole else lead)
         if m:
             return m.lastgroup.rsplit("_", 1)[0], strength
     return "other", "none"
+
+
+# The event type's searches, in order: (vocabulary, over the whole text rather than the lead).
+_SEARCHES = (("keywords", False), ("keywords", True), ("weak_keywords", True))
