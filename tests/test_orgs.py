@@ -7,7 +7,7 @@ import time
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from etl.normalize import orgs
@@ -224,3 +224,70 @@ def test_throughput_on_varied_text():
     rate = len(text) / 1e6 / (time.process_time() - start)
     assert len(found) >= len(sentences)
     assert rate > 0.2, f"{rate:.2f} MB/s"  # loose: shared CI machines are slow; the target is 1 MB/s
+
+
+# --- invariants the fast paths rely on ---------------------------------------
+
+_SEQ_PIECES = list("AaWwOo1 \t\n-–—‐’'.&(") + ["Association", " of ", " and ", " the ", " & ", " - ", "WHO", "UNDP", "'s"]
+_seq_texts = st.lists(st.sampled_from(_SEQ_PIECES), max_size=40).map("".join)
+# What _tokens stands for: the words, connectors and spaced dashes of a sequence, matched one by one.
+_TOKEN_RE = orgs.re.compile(rf"(?P<w>{orgs._WORD})|(?P<c>{orgs._CONN})(?=\s)|(?P<d>(?<=\s)[-–—](?=\s))")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_seq_texts)
+def test_tokens_of_a_sequence_are_its_blank_separated_pieces(text):
+    for seq in orgs._SEQ_RE.finditer(text):
+        words = seq.group()
+        expected = [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(words)]
+        assert orgs._tokens(words) == expected
+
+
+def _assert_acronym_spots_are_a_whole_scan(text):
+    in_sequences = orgs._named_spans(text, AliasTable())[1]
+    expected = [(m.start(), m.end(), m.group()) for m in orgs._ACRONYM_RE.finditer(text)]
+    assert orgs._all_acronym_spots(text, in_sequences) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_seq_texts)
+def test_acronym_spots_from_sequences_are_a_whole_scan(text):
+    _assert_acronym_spots_are_a_whole_scan(text)
+
+
+@pytest.mark.parametrize("text", ["'WHO' and ‘UNDP’ met", "ABC- and ABC-D", "AT&T and R&D", "Foo'BAR Baz", "X’UN’s"])
+def test_acronym_spots_at_the_edges_of_sequences(text):
+    _assert_acronym_spots_are_a_whole_scan(text)
+
+
+_NAME_PIECES = list("aA -–’'`,;:\t\n.é") + ["the ", "The ", "THE ", "Association", "OF", "  "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=12).map("".join))
+@example("Vietnam - China Friendship Association")
+@example("The Beijing Association")
+@example("Beijing  Association")
+@example("Beijing Association,")
+@example("BEIJING ASSOCIATION")
+@example("Beijing\nAssociation")
+@example("Women’s Federation")
+def test_a_name_taken_as_clean_is_clean(name):
+    if orgs._already_clean(name):
+        assert orgs._clean(name) == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=12).map("".join))
+def test_normalize_key_ascii_shortcut(name):
+    full = orgs.unicodedata.normalize("NFKC", name).translate(orgs._APOSTROPHES).lower()
+    full = full.replace("'", "").replace("&", " and ")
+    assert normalize_key(name) == " ".join(orgs._SPELLING.get(t, t) for t in orgs._NON_WORD.split(full) if t and t != "the")
+
+
+def test_head_hint_matches_the_plain_alternation():
+    plain = orgs.re.compile("|".join(map(orgs.re.escape, orgs._HEAD_HINT_WORDS)))
+    samples = [*orgs._HEAD_HINT_WORDS, "Associate", "Sub-council", "SubCouncil", "Xunion Union", "UNIONS", "Groupe", "A"]
+    samples += [w[:-1] for w in orgs._HEAD_HINT_WORDS] + [w.lower() for w in orgs._HEAD_HINT_WORDS]
+    for text in samples:
+        assert bool(orgs._HEAD_HINT.search(text)) == bool(plain.search(text)), text

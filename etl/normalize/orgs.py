@@ -124,10 +124,21 @@ _GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"  # one line break at most: a blank line ends
 _DASH = r"[ \t]+[-–—][ \t]+"
 _FIRST_WORD = rf"(?:[{_UP}0-9](?<![\w'’-].)[\w]*)(?:[-‐–'’.][\w]+)*(?:['’]s?)?"
 _SEQ_RE = re.compile(rf"{_FIRST_WORD}(?:(?:{_GAP}(?:{_CONN}{_GAP})*|{_DASH}){_WORD})*")
-_TOK_RE = re.compile(rf"(?P<w>{_WORD})|(?P<c>{_CONN})(?=\s)|(?P<d>(?<=\s)[-–—](?=\s))")
-_HEAD_HINT = re.compile(
-    "(?:" + "|".join(w.capitalize() + "|" + w.upper() for w in sorted(_HEADS, key=len, reverse=True)) + ")"
-)
+_CONNECTORS = frozenset(("of", "for", "and", "the", "on", "in", "with", "&"))  # _CONN's words
+_DASHES = frozenset("-–—")
+_HEAD_HINT_WORDS = sorted({f(w) for w in _HEADS for f in (str.capitalize, str.upper)})
+
+
+def _by_first_letter(words: list[str]) -> str:
+    # One branch per first letter, so that a search tries a handful of branches at each capital, not all 90.
+    # Only whether the pattern matches is used, and the words it matches are the same.
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "(?:" + "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
+
+
+_HEAD_HINT = re.compile(_by_first_letter(_HEAD_HINT_WORDS))
 # The look-behinds come after the first character so that the engine can skip to capitals fast.
 _ACRONYM_RE = re.compile(r"[A-Z](?<![\w-].)[A-Z0-9&]{1,11}(?![\w-])")
 _WORD_CHAR = re.compile(r"[\w'’-]")
@@ -164,7 +175,9 @@ def normalize_key(name: str) -> str:
     >>> normalize_key("The Chinese People’s Association") == normalize_key("chinese peoples association")
     True
     """
-    s = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).lower()
+    if not name.isascii() or "`" in name:  # ASCII is its own NFKC form, and '`' is the one ASCII character to fold
+        name = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
+    s = name.lower()
     s = s.replace("'", "").replace("&", " and ")
     # "the" is dropped everywhere: "Department of the Central Committee" = "Department of Central Committee".
     return " ".join(_SPELLING.get(t, t) for t in _NON_WORD.split(s) if t and t != "the")
@@ -172,6 +185,28 @@ def normalize_key(name: str) -> str:
 
 def clean_name(surface: str) -> str:
     """A name as displayed: one space between words, straight apostrophes, no leading 'the'."""
+    if _already_clean(surface):
+        return surface  # most names found in text: the steps below would give it back unchanged
+    return _clean(surface)
+
+
+def _already_clean(s: str) -> bool:
+    # Each test rules out one step of _clean: ASCII needs no NFKC nor curly quotes; printable ASCII has no
+    # blank but the space; no hyphen, no spaced hyphen; nothing to strip at the ends; no leading "the"; a
+    # lower-case letter, so no heading in capitals.
+    return (
+        s.isascii()
+        and s.isprintable()
+        and "  " not in s
+        and "-" not in s
+        and s[:1] not in " ,;:"
+        and s[-1:] not in " ,;:"
+        and not s.startswith(("the", "The", "THE"))
+        and s.upper() != s
+    )
+
+
+def _clean(surface: str) -> str:
     s = unicodedata.normalize("NFKC", surface).replace("’", "'").replace("‘", "'")
     s = _SPACED_HYPHEN.sub("-", s)  # "Vietnam - China" -> "Vietnam-China"
     s = _SPACES.sub(" ", s).strip(" ,;:")
@@ -213,7 +248,7 @@ class AliasTable:
         self._acronyms: dict[str, str] = {}
         self._aliases: dict[str, list[str]] = {}
         self._regex: re.Pattern | None = None
-        self.span_cache: dict[str, list[tuple[int, int, str]]] = {}  # see _named_spans
+        self.span_cache: dict[str, _Parsed] = {}  # see _named_spans
         for canonical_name, alias in pairs:
             self.add(canonical_name, alias)
 
@@ -419,7 +454,21 @@ def _possessive(word: str) -> bool:
 
 
 def _tokens(seq: str) -> list[tuple[str, str, int, int]]:
-    return [(m.lastgroup, m.group(), m.start(), m.end()) for m in _TOK_RE.finditer(seq)]
+    """(kind, token, start, end) for each word ("w"), connector ("c") and spaced dash ("d") of a sequence.
+
+    ``seq`` is a match of ``_SEQ_RE``: its tokens stand apart with blanks (spaces, tabs, one line break)
+    between them and nothing else, so splitting on whitespace finds the very tokens that matching words,
+    connectors followed by a blank and dashes between blanks would (the tests hold the two together), for
+    much less than a regex match apiece.
+    """
+    tokens = []
+    end = 0
+    for token in seq.split():
+        start = seq.find(token, end)
+        end = start + len(token)
+        kind = "c" if token in _CONNECTORS else "d" if token in _DASHES else "w"
+        tokens.append((kind, token, start, end))
+    return tokens
 
 
 @dataclass
@@ -600,12 +649,13 @@ def _end_without_possessive(tokens, chunk: list[int]) -> int:
 # --- putting the passes together ---------------------------------------------
 
 
-@dataclass
-class _Found:
-    start: int
-    end: int
-    name: str
-    surface: str
+# A name found by one of the passes: (start, end, canonical name, surface).  A plain tuple, not a small class:
+# a paragraph yields a few of them and building them was a visible part of the cost.
+_Found = tuple[int, int, str, str]
+# The parse of one capitalized sequence, cached by its words: names as (start, end, name) and acronym candidates
+# as (start, end, token), both relative to the sequence.
+_Parsed = tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]
+_NOTHING: _Parsed = ((), ())  # what most sequences hold, shared
 
 
 def find_organizations(text: str, table: AliasTable | None = None) -> list[OrgMention]:
@@ -619,18 +669,18 @@ def find_organizations(text: str, table: AliasTable | None = None) -> list[OrgMe
     ['Red Cross Society of China', 'World Health Organization']
     """
     table = table if table is not None else default_table()
-    found = _named_spans(text, table)
+    found, acronym_spots = _named_spans(text, table)
     found.extend(_table_names(text, table))
     blocked: set[int] = set()  # where a defining "(ACRONYM)" stands: not a mention of its own
     local: dict[str, str] = {}
-    for f in list(found):
-        _definitions(text, f.end, f.name, local, blocked, found)
+    for _, end, name, _ in list(found):
+        _definitions(text, end, name, local, blocked, found)
     local_re = _local_alias_re(local)
     if local_re is not None:
         for m in local_re.finditer(text):
             if not (m.start() and _WORD_CHAR.match(text, m.start() - 1)):
-                found.extend([_Found(m.start(), m.end(), local[m.group()], m.group())])
-    found.extend(_acronyms(text, table, local, blocked))
+                found.append((m.start(), m.end(), local[m.group()], m.group()))
+    found.extend(_acronyms(text, table, local, blocked, _all_acronym_spots(text, acronym_spots)))
     return _unify(_resolve_overlaps(found), table)
 
 
@@ -642,21 +692,67 @@ def organization_names(text: str, table: AliasTable | None = None) -> list[str]:
     return list(seen)
 
 
-def _named_spans(text: str, table: AliasTable) -> list[_Found]:
+def _named_spans(text: str, table: AliasTable) -> tuple[list[_Found], list[tuple[int, int, str]]]:
+    """Names the generic pass finds, and every place ``_ACRONYM_RE`` matches inside a capitalized sequence."""
     found: list[_Found] = []
+    spots: list[tuple[int, int, str]] = []
     cache = table.span_cache
     for seq in _SEQ_RE.finditer(text):
         words = seq.group()
-        spans = cache.get(words)
-        if spans is None:
+        parsed = cache.get(words)
+        if parsed is None:
             # The same run of words recurs all through a corpus: parse it once.
-            spans = _parse_sequence(words, table)
+            parsed = _parse(words, table)
             if len(cache) < 200_000:
-                cache[words] = spans
-        if spans:  # most runs of capitalized words name no organization
-            offset = seq.start()
-            found.extend(_Found(offset + start, offset + end, name, words[start:end]) for start, end, name in spans)
-    return found
+                cache[words] = parsed
+        if parsed is _NOTHING:  # most runs of capitalized words name nothing
+            continue
+        spans, acronyms = parsed
+        offset = seq.start()
+        found.extend([(offset + start, offset + end, name, words[start:end]) for start, end, name in spans])
+        if acronyms:
+            if acronyms[-1][1] == len(words) and text.startswith("-", seq.end()):
+                acronyms = acronyms[:-1]  # "ABC-": the hyphen the sequence left out makes it no acronym
+            spots.extend([(offset + start, offset + end, token) for start, end, token in acronyms])
+    return found, spots
+
+
+def _parse(words: str, table: AliasTable) -> _Parsed:
+    spans = tuple(_parse_sequence(words, table))
+    acronyms = tuple((m.start(), m.end(), m.group()) for m in _ACRONYM_RE.finditer(words))
+    return (spans, acronyms) if spans or acronyms else _NOTHING
+
+
+def _all_acronym_spots(text: str, in_sequences: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Every match of ``_ACRONYM_RE`` in ``text``, in order, mostly from the sequences' cached parses.
+
+    Without '&' an acronym match is a whole run of capitals and digits with neither a word character nor a
+    hyphen on either side.  Its first letter then starts a capitalized sequence or lies inside one, unless an
+    apostrophe stands before it ("'WHO'"), and the sequence holds the whole run; only the character after the
+    sequence is outside it, which ``_named_spans`` checks.  '&' is an acronym character but no word character
+    ("AT&T" spans two sequences), so a text with one is scanned whole.
+    """
+    if "&" in text:
+        return [(m.start(), m.end(), m.group()) for m in _ACRONYM_RE.finditer(text)]
+    if "'" not in text and "’" not in text:
+        return in_sequences
+    after_quotes = [
+        (m.start(), m.end(), m.group())
+        for quote in ("'", "’")
+        for i in _positions(text, quote)
+        if (m := _ACRONYM_RE.match(text, i + 1))
+    ]
+    # One inside a sequence ("Foo'BAR") is found both ways, the same.
+    return sorted({*in_sequences, *after_quotes}) if after_quotes else in_sequences
+
+
+def _positions(text: str, char: str) -> list[int]:
+    out = []
+    i = text.find(char)
+    while i >= 0:
+        out.append(i)
+        i = text.find(char, i + 1)
+    return out
 
 
 def _parse_sequence(words: str, table: AliasTable) -> list[tuple[int, int, str]]:
@@ -684,15 +780,21 @@ def _whole_place(words: str) -> bool:
 
 def _definitions(text, end, name, local, blocked, found) -> None:
     """Aliases the text gives right after a name: '(ACRONYM)' or '– Other Name –'."""
-    m = _ACRONYM_DEF.match(text, end)
-    if m and _plausible_acronym(m.group(1), name):
-        local.setdefault(m.group(1), name)
-        blocked.add(m.start(1))
-        return
-    m = _APPOSITIVE.match(text, end)
-    if m and not _is_head(m.group(1).split()[-1]):
-        local.setdefault(m.group(1), name)
-        found.append(_Found(m.start(1), m.end(1), name, m.group(1)))
+    # Both start after blanks with '(' or a dash: look at that character before trying either pattern.
+    after = end
+    while text.startswith((" ", "\t"), after):
+        after += 1
+    mark = text[after : after + 1]
+    if mark == "(":
+        m = _ACRONYM_DEF.match(text, end)
+        if m and _plausible_acronym(m.group(1), name):
+            local.setdefault(m.group(1), name)
+            blocked.add(m.start(1))
+    elif mark in ("–", "—") and after > end:
+        m = _APPOSITIVE.match(text, end)
+        if m and not _is_head(m.group(1).split()[-1]):
+            local.setdefault(m.group(1), name)
+            found.append((m.start(1), m.end(1), name, m.group(1)))
 
 
 def _plausible_acronym(acronym: str, name: str) -> bool:
@@ -712,7 +814,7 @@ def _table_names(text: str, table: AliasTable) -> list[_Found]:
             continue
         name = table.lookup(m.group())
         if name:
-            out.append(_Found(m.start(), m.end(), name, m.group()))
+            out.append((m.start(), m.end(), name, m.group()))
     return out
 
 
@@ -724,14 +826,13 @@ def _local_alias_re(local: dict[str, str]) -> re.Pattern | None:
     return re.compile(rf"(?:{alternatives})(?![\w-])")  # left edge checked by the caller
 
 
-def _acronyms(text: str, table: AliasTable, local: dict[str, str], blocked) -> list[_Found]:
+def _acronyms(text: str, table: AliasTable, local: dict[str, str], blocked, spots) -> list[_Found]:
     out = []
-    for m in _ACRONYM_RE.finditer(text):
-        token = m.group()
+    for start, end, token in spots:
         name = local.get(token) or table.acronym_target(token)
-        if not name or m.start() in blocked or _in_heading(text, m.start(), m.end()):
+        if not name or start in blocked or _in_heading(text, start, end):
             continue
-        out.append(_Found(m.start(), m.end(), name, token))
+        out.append((start, end, name, token))
     return out
 
 
@@ -757,11 +858,15 @@ def _unify(mentions: list[OrgMention], table: AliasTable) -> list[OrgMention]:
 
 
 def _resolve_overlaps(found: list[_Found]) -> list[OrgMention]:
-    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    found.sort(key=_first_and_longest)  # stable: among equal spans the earlier pass wins
     out: list[OrgMention] = []
     last_end = -1
-    for f in found:
-        if f.start >= last_end:
-            out.append(OrgMention(f.name, f.surface, f.start, f.end))
-            last_end = f.end
+    for start, end, name, surface in found:
+        if start >= last_end:
+            out.append(OrgMention(name, surface, start, end))
+            last_end = end
     return out
+
+
+def _first_and_longest(f: _Found) -> tuple[int, int]:
+    return f[0], f[0] - f[1]
