@@ -379,7 +379,10 @@ def test_publication_and_title_never_raise(text):
 
 _TRIGGER_TOKENS = st.sampled_from(
     ["M12", "S2019年", "A1", "Ma", "MAy", "JUNE", "Jun.", "Dec", "DECEMBER", "Octo", "x", "3-5", "3/4/2018", "1st", "2019-06",
-     "2019–2021", "1995", "123", "12345", "٣", "İ", "Kelvin", "Mid-", "early", "beginning of", "till", "_May"]
+     "2019–2021", "1995", "123", "12345", "٣", "İ", "Kelvin", "Mid-", "early", "beginning of", "till", "_May",
+     # separators, dots and suffixes around which _longest_at skips patterns
+     "through", "thru", "until", "and", "~", "—", "Sep.", "Oct.", "SEPT.", "5th", "3rd", "to", ",2019", ", 1999",
+     "1-3", "12.5.2018", "2018-2019", "2018.", "2018/", "2018年", "\n\n", "\t", "saw", "of", "people"]
 )
 _SCAN_TEXTS = st.one_of(_TEXTS, st.lists(st.one_of(_TOKENS, _TRIGGER_TOKENS), max_size=40).map(" ".join),
                         st.lists(st.one_of(_TOKENS, _TRIGGER_TOKENS), max_size=20).map("".join))
@@ -490,3 +493,67 @@ def test_leading_date_against_dev_gold():
         span = leading_date(para, default_year=2018)
         hits += bool(span) and span.start.isoformat() == row["start"] and span.precision == row["precision"]
     assert hits / len(paragraphs) >= 0.95
+
+
+# ----------------------------------------------------------------------------- what lets _longest_at skip a pattern
+
+
+def _separators(pattern: str) -> list[str]:
+    """The separator words and dash characters written in a range pattern such as _RANGE."""
+    words = re.findall(r"(?<![\\a-z])[a-z]{2,}", pattern)  # "\n" and "\S" are escapes, not words
+    dashes = re.findall(r"\[([^\]\\]*)\]", pattern)
+    return words + [c for c in "".join(d for d in dashes if "-" in d)]
+
+
+def test_range_lookaheads_cover_every_separator():
+    for pattern, ahead in ((dates_module._RANGE, dates_module._RANGE_AHEAD),
+                           (dates_module._RANGE_OR_AND, dates_module._RANGE_OR_AND_AHEAD),
+                           (dates_module._RANGE_OR_AND, dates_module._PAIR_AHEAD)):
+        separators = _separators(pattern)
+        assert {"to", "through", "thru", "until", "till", "-", "–", "—", "~"} <= set(separators)
+        for sep in separators:
+            for text in (f" {sep} 5", f"{sep}5", f" \n {sep} 5"):
+                if re.compile(pattern).match(text):
+                    assert ahead.match(text), (pattern, text)
+    assert "and" in _separators(dates_module._RANGE_OR_AND)
+    # "m_m" may put a year between its first month and the separator
+    for text in (", 2019 - ", " 1999 to", ".  2018 and"):
+        assert dates_module._PAIR_AHEAD.match(text)
+
+
+_GATE_TEXTS = st.lists(st.one_of(_TOKENS, _TRIGGER_TOKENS), max_size=12).map(" ".join) | st.lists(
+    st.one_of(_TOKENS, _TRIGGER_TOKENS), max_size=12).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_GATE_TEXTS, st.one_of(st.none(), st.integers(1900, 2100)))
+def test_skipped_patterns_could_not_have_won(text, default_year):
+    # At every place a pattern may start, trying all of them gives what _longest_at gives.
+    for at in range(len(text)):
+        if not (text[at].isdigit() or text[at] in "JFMASOND"):
+            continue
+        prev = text[at - 1] if at else " "
+        if text[at].isdigit():
+            kinds = () if prev.isdigit() else [k for k, _ in dates_module._PATTERNS if not k.startswith("m")]
+            run = len(re.match(r"\d+", text[at:]).group())
+            kinds = [k for k in kinds if (k in ("dm_dm", "d_dm", "dm", "dmy") and run <= 2)
+                     or (k in ("iso", "iso_month", "zh", "y_y", "y") and run == 4)]
+        elif prev.isalnum() or prev == "_" or text[at:at + 3].lower() not in dates_module._MONTH_HEADS:
+            kinds = ()
+        else:
+            kinds = [k for k, _ in dates_module._PATTERNS if k.startswith("m")]
+        best = None
+        for kind in kinds:
+            match = dates_module._P[kind].match(text, at)
+            if match and (best is None or match.end() > best[1]):
+                built = dates_module._BUILDERS[kind](match, kind, text, default_year)
+                if built is not None:
+                    mod = dates_module._MOD_BEFORE.search(text[max(0, at - 24):at]) if kind in ("m", "m_m") else None
+                    best = (at - len(mod.group()) if mod else at, match.end(), built)
+        assert dates_module._longest_at(text, at, default_year) == best
+
+
+def test_caches_are_bounded():
+    for cached in (dates_module._date, dates_module._month_end, dates_module._month_of, dates_module._modifier_len,
+                   dates_module._cue_before):
+        assert cached.cache_info().maxsize is not None

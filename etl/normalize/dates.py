@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter
@@ -156,6 +157,7 @@ class DateSpan:
     text: str
 
 
+@functools.lru_cache(maxsize=4096)  # the same few dates recur in a corpus
 def _date(y: int, m: int, d: int) -> dt.date | None:
     try:
         return dt.date(y, m, d)
@@ -163,6 +165,7 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # calendar.monthrange costs several Python calls
 def _month_end(y: int, m: int) -> dt.date | None:
     try:
         return dt.date(y, m, calendar.monthrange(y, m)[1])
@@ -170,6 +173,7 @@ def _month_end(y: int, m: int) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)  # a regex group holds one of a few dozen spellings
 def _month_of(name: str) -> int:
     return _MONTH_NUM[name.rstrip(".").lower()]
 
@@ -219,14 +223,27 @@ def _build_md(m, kind, text, default_year):
 
 def _mod_before(text: str, start: int) -> int:
     """Where a modifier such as "Late " or "the end of " before a month starts, else ``start``."""
-    mod = _MOD_BEFORE.search(text[max(0, start - _MOD_REACH):start])
-    return start - len(mod.group()) if mod else start
+    return start - _modifier_len(text[max(0, start - _MOD_REACH):start])
+
+
+# The two cues before a month are read from the few characters before it, and the same few recur ("In ",
+# "During ", "At the end of "): their answers are kept, keyed by those characters.
+@functools.lru_cache(maxsize=4096)
+def _modifier_len(before: str) -> int:
+    """The length of the modifier ("Late ", "the end of ") that ``before`` ends with, else 0."""
+    mod = _MOD_BEFORE.search(before)
+    return len(mod.group()) if mod else 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _cue_before(before: str) -> bool:
+    """Whether the ``_CUE_REACH`` characters before a month cue it: a modifier, or a word such as "in"."""
+    return bool(_modifier_len(before[-_MOD_REACH:]) or _CUE_BEFORE_MONTH.search(before))
 
 
 def _month_cue(m, text) -> bool:
-    before = text[max(0, m.start() - 25):m.start()]
-    return bool(_mod_before(text, m.start()) < m.start() or _CUE_BEFORE_MONTH.search(before)
-                or _CUE_AFTER_MONTH.match(text, m.end()))
+    start = m.start()
+    return _cue_before(text[max(0, start - _CUE_REACH):start]) or bool(_CUE_AFTER_MONTH.match(text, m.end()))
 
 
 def _build_month(m, kind, text, default_year):
@@ -307,9 +324,11 @@ def _trigger_pattern() -> re.Pattern:
 
     Each branch opens with a plain character, so the engine skips to digits and capitals fast, and the
     capitals that open no month name cost no trip through Python.  A capital followed by digits ("M12")
-    stays a place to try, so that its digits are skipped as before.
+    stays a place to try, so that its digits are skipped as before.  A digit run is spelt one branch per
+    first digit ("0[0-9]*|1[0-9]*|..."), not "[0-9]+": only when every branch opens with a literal does the
+    engine scan for the branches' first characters instead of trying the whole pattern at every position.
     """
-    branches = ["[0-9]+"]
+    branches = [f"{digit}[0-9]*" for digit in "0123456789"]
     for first in sorted({head[0] for head in _MONTH_HEADS}):
         rests = sorted("".join(f"[{c.upper()}{c}]" for c in h[1:]) for h in _MONTH_HEADS if h[0] == first)
         branches.append(rf"{first.upper()}(?:[0-9]+|(?<!\w.)(?={'|'.join(rests)}))")
@@ -319,38 +338,102 @@ def _trigger_pattern() -> re.Pattern:
 _TRIGGER = _trigger_pattern()
 # How far before a month a modifier may start ("the beginning of "): see _mod_before.
 _MOD_REACH = 24
-_MONTH_FIRST = tuple((k, p) for k, p in _PATTERNS if k.startswith("m"))
-# A digit-first pattern opens with a day (one or two digits) or a year (four): a run of digits of any
-# other length starts no date, and a run's length tells which of the two it can be.
-_DAY_FIRST = tuple((k, p) for k, p in _PATTERNS if k in ("dm_dm", "d_dm", "dm", "dmy"))
-_YEAR_FIRST = tuple((k, p) for k, p in _PATTERNS if k in ("iso", "iso_month", "zh", "y_y", "y"))
+# How far before a month a cue word is looked for; it takes in the modifier's reach.
+_CUE_REACH = 25
+_P = dict(_PATTERNS)
 _DIGIT_RUN = re.compile(r"\d+")
+# Whether a range separator may start here: after spaces, the first character of "-", "to", "through",
+# "thru", "until", "till" (_RANGE), and of "and" too for a pair (_RANGE_OR_AND).  Held to them by tests.
+_RANGE_AHEAD = re.compile(r"\s*[-–—~tu]")
+_RANGE_OR_AND_AHEAD = re.compile(r"\s*[-–—~tua]")
+# After a month word: a year ("1999", ", 2018") or a separator, as "m_m" needs before its second month.
+_PAIR_AHEAD = re.compile(r"\.?\s*(?:,\s*)?[-–—~tua12]")
+_DAY_SUFFIXES = frozenset(("st", "nd", "rd", "th"))
+_NUMERIC_SEPS = frozenset("-/.")
 
 
-def _patterns_at(text: str, pos: int):
-    """The patterns that may start at ``pos``: day- or year-first at a digit run, month-first at a month word."""
-    prev = text[pos - 1] if pos else " "
-    if text[pos].isdigit():
-        if prev.isdigit():
-            return ()
-        run = _DIGIT_RUN.match(text, pos).end() - pos
-        return _DAY_FIRST if run <= 2 else _YEAR_FIRST if run == 4 else ()
-    if prev.isalnum() or prev == "_" or text[pos:pos + 3].lower() not in _MONTH_HEADS:
-        return ()
-    return _MONTH_FIRST
+# Which patterns are worth a match at a trigger.  Every pattern costs a trip through the regex engine, and
+# most fail, so a pattern is skipped where it cannot match or cannot win, for one of two reasons:
+# * a character it needs is not there: a range separator, a numeric separator, 年;
+# * patterns share a beginning: "md_md" and "md_d" begin with all of "md", and "dm_dm" with all of "dm", so
+#   they fail where it fails.  Where "md" (a month and a day) matches, "m_m" cannot (a day stands where its
+#   year or range would), and "m" ends before the day, so it matters only when no day date is valid.  Where
+#   "dm" matches, a space and a month follow the day, so "d_dm" and "dmy" (a range or "-/." there) cannot.
+#   Where "m" fails, a digit follows the month, so "m_m" fails too.
+# The patterns left are tried in their order in _PATTERNS, as before: see _pick.
 
 
-def _longest_at(text: str, pos: int, default_year: int | None):
-    """The longest valid date expression starting at ``pos``, as (start, end, built), else None."""
-    best = None
-    for kind, pattern in _patterns_at(text, pos):
-        match = pattern.match(text, pos)
+def _pick(text: str, pos: int, default_year: int | None, found, best=None):
+    """The longest (kind, match) in ``found`` that builds a date, earlier kinds winning ties, as (start, end, built)."""
+    for kind, match in found:
         if match and (best is None or match.end() > best[1]):
             built = _BUILDERS[kind](match, kind, text, default_year)
             if built is not None:
                 start = _mod_before(text, pos) if kind in ("m", "m_m") else pos
                 best = (start, match.end(), built)
     return best
+
+
+def _day_first(text: str, pos: int, run_end: int):
+    """(kind, match) of the patterns opening with a day, the digits ``text[pos:run_end]``."""
+    dm = _P["dm"].match(text, pos)
+    if dm:
+        dm_dm = _P["dm_dm"].match(text, pos) if _RANGE_AHEAD.match(text, dm.end()) else None
+        return ("dm_dm", dm_dm), ("dm", dm)
+    day_end = run_end + 2 if text[run_end:run_end + 2] in _DAY_SUFFIXES else run_end
+    d_dm = _P["d_dm"].match(text, pos) if _RANGE_AHEAD.match(text, day_end) else None
+    dmy = _P["dmy"].match(text, pos) if text[run_end:run_end + 1] in _NUMERIC_SEPS else None
+    return ("d_dm", d_dm), ("dmy", dmy)
+
+
+def _year_first(text: str, pos: int, run_end: int):
+    """(kind, match) of the patterns opening with a year, the digits ``text[pos:run_end]``."""
+    after = text[run_end:run_end + 1]
+    return (
+        ("iso", _P["iso"].match(text, pos) if after in _NUMERIC_SEPS else None),
+        ("iso_month", _P["iso_month"].match(text, pos) if after == "-" else None),
+        ("zh", _P["zh"].match(text, pos) if after == "年" or after.isspace() else None),
+        ("y_y", _P["y_y"].match(text, pos) if _RANGE_OR_AND_AHEAD.match(text, run_end) else None),
+        ("y", _P["y"].match(text, pos)),
+    )
+
+
+def _month_first(text: str, pos: int, default_year: int | None):
+    """The longest valid expression opening with the month word at ``pos``, as in _longest_at."""
+    md = _P["md"].match(text, pos)
+    if md:
+        if _RANGE_AHEAD.match(text, md.end()):
+            found = ("md_md", _P["md_md"].match(text, pos)), ("md_d", _P["md_d"].match(text, pos)), ("md", md)
+        else:
+            found = (("md", md),)
+        best = _pick(text, pos, default_year, found)
+        return best if best is not None else _pick(text, pos, default_year, (("m", _P["m"].match(text, pos)),))
+    m = _P["m"].match(text, pos)
+    if m is None:
+        return None
+    m_m = _P["m_m"].match(text, pos) if _PAIR_AHEAD.match(text, m.end("m1")) else None
+    return _pick(text, pos, default_year, (("m_m", m_m), ("m", m)))
+
+
+def _longest_at(text: str, pos: int, default_year: int | None):
+    """The longest valid date expression starting at ``pos``, as (start, end, built), else None.
+
+    Day- or year-first patterns at a digit run (a run's length tells which: other lengths start no date),
+    month-first ones at a month word.
+    """
+    prev = text[pos - 1] if pos else " "
+    if text[pos].isdigit():
+        if prev.isdigit():
+            return None
+        run_end = _DIGIT_RUN.match(text, pos).end()
+        if run_end - pos <= 2:
+            return _pick(text, pos, default_year, _day_first(text, pos, run_end))
+        if run_end - pos == 4:
+            return _pick(text, pos, default_year, _year_first(text, pos, run_end))
+        return None
+    if prev.isalnum() or prev == "_" or text[pos:pos + 3].lower() not in _MONTH_HEADS:
+        return None
+    return _month_first(text, pos, default_year)
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
@@ -394,6 +477,23 @@ def _spans(text: str, default_year: int | None, stop: int | None = None):
 _SENTENCE_BREAK = re.compile(r"\.(?:\s|$)|!(?:\s|$)|\?(?:\s|$)|。(?:\s|$)|\n\s*\n")
 
 
+_BREAK_FIRST = re.compile(r"[.!?。\n]")
+
+
+def _break_before(head: str, within: int) -> int:
+    """Where the first sentence break of ``head`` starts if that is before ``within``, else ``within``.
+
+    Only a break before ``within`` matters, so only the characters that open one there are tried: searching
+    the whole head for the first break read past ``within`` on most items.
+    """
+    opener = _BREAK_FIRST.search(head, 0, within)
+    while opener:
+        if _SENTENCE_BREAK.match(head, opener.start()):
+            return opener.start()
+        opener = _BREAK_FIRST.search(head, opener.start() + 1, within)
+    return within
+
+
 def leading_date(text: str, default_year: int | None = None, within: int = 80) -> DateSpan | None:
     """The date expression an item starts with, else None.
 
@@ -405,8 +505,7 @@ def leading_date(text: str, default_year: int | None = None, within: int = 80) -
     datetime.date(2018, 1, 10)
     """
     head = text[: within + 120]
-    brk = _SENTENCE_BREAK.search(head)
-    limit = min(within, brk.start() if brk else within)
+    limit = _break_before(head, within)
     first = None
     # Expressions starting past the limit and a modifier's reach cannot begin before it: no need to read them.
     for span in _spans(head, default_year, stop=limit + _MOD_REACH):
