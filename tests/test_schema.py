@@ -1,12 +1,18 @@
 """The schema and the codebook document themselves: every column and code is explained."""
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from etl.schema import (
     EVENT_COLUMNS,
     ORGANIZATION_COLUMNS,
     REJECT_COLUMNS,
+    _dates,
+    _strings,
     arrow_schema,
     codebook,
     conform,
@@ -196,6 +202,23 @@ def test_typed_frame_refuses_a_cell_of_the_wrong_type(column, bad):
     # Adapters hand over plain values of the column's type: anything else is a bug, not data to coerce.
     with pytest.raises((TypeError, ValueError)):
         typed_frame([_plain_row(**{column: bad})], EVENT_COLUMNS)
+
+
+@given(st.lists(st.one_of(st.none(), st.dates())))
+def test_dates_by_ordinal_equal_the_arrow_round_trip(values):
+    arrow = pa.array(values, pa.date32()).cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
+    ours = _dates(values)
+    assert ours.dtype == arrow.dtype and ours.tolist() == arrow.tolist()
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.text()), min_size=3, max_size=3), min_size=1, max_size=4))
+def test_strings_converted_together_equal_one_by_one(columns):
+    together = _strings(columns)
+    assert len(together) == len(columns)
+    for values, array in zip(columns, together, strict=True):
+        alone = pd.arrays.ArrowStringArray(pa.array(values, pa.large_string()))
+        pd.testing.assert_extension_array_equal(array, alone)
+        assert np.array_equal(pd.isna(array), [v is None for v in values])
 
 
 def test_conform_overrides_replace_and_add_columns():
