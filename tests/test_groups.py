@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl.normalize import groups
 from etl.normalize.groups import find_groups
@@ -50,3 +52,11 @@ def test_every_literal_belongs_to_its_pattern():
     for name, pattern, literals in groups._COMPILED:
         for lit in literals:
             assert lit in pattern.pattern or re.escape(lit) in pattern.pattern or lit == "Union" or lit == "+", name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*groups.LITERALS, "Asia", "Unio", "Afric", "Lati", "EEC", "+1", "SC", "E", "U", "A",
+                                 " ", "n", "-", "é"]), max_size=12).map("".join))
+def test_one_search_finds_a_literal_wherever_one_occurs(text):
+    # find_groups' gate: a text it rules out holds no literal, and so names no group.
+    assert bool(groups._ANY_LITERAL.search(text)) == any(lit in text for lit in groups.LITERALS)

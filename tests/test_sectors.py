@@ -131,3 +131,112 @@ def test_no_organizations_scores_as_organizations_elsewhere(text):
     far = [(len(text) + 5, len(text) + 9)]
     for lead_end in (None, text.find(".") + 1, len(text) + 5):
         assert classify(text, lead_end, []) == classify(text, lead_end, far) == classify(text, lead_end)
+
+
+# ----------------------------------------------------------------------------- each chunk's cues against the whole text
+
+# Keywords that reach past a chunk (and near misses), so that texts meet the whole-text path often.
+_PHRASES = st.sampled_from(["rule of law", "trade unions", "labor union", "study tour", "study groups", "delegation to",
+                            "delegations  to", "round table", "roundtables", "was established", "were  established",
+                            "accepted 3 new members", "exchanged views", "called on", "set up", "think tanks", "heads of state",
+                            "garden culture", "table tennis", "2030 agenda", "medical teams", "eye care", "red cross"])
+_PHRASE_TEXTS = st.lists(st.one_of(_WORDS, _PHRASES), max_size=20).map(" ".join)
+
+def _assert_cues_hold_in(low: str) -> None:
+    """What the scan worked out on each chunk alone is what each pattern does at that place in the whole text."""
+    cues = sectors._cues()
+    patterns = sectors._sector_scan()[1].patterns
+    for pos, cue in cues.hits(low):
+        tail = len(low[pos:].split(" ", 1)[0])
+        assert cue.tail == tail
+        local = dict(cue.sectors)
+        for i in cues.tried["sectors"][cue.beginning]:
+            whole = patterns[i].match(low, pos)
+            if local.get(i, 0) is not None:  # settled by the chunk: the same match, or none
+                assert (whole.end() - pos if whole else None) == local.get(i), (low, pos, i)
+        for strength in ("keywords", "weak_keywords"):
+            found = getattr(cue, strength)
+            if not cues.tried[strength][cue.beginning]:
+                assert found is None
+            elif found is not sectors._WHOLE:
+                whole = cues.scans[strength].patterns[0].match(low, pos)
+                assert (sectors._type_of(whole) if whole else "") == found, (low, pos, strength)
+
+
+@pytest.mark.parametrize("text", ALL_CASES)
+def test_chunk_cues_on_the_table(text):
+    _assert_cues_hold_in(sectors.fold(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXTS, _PHRASE_TEXTS))
+def test_chunk_cues_hold_in_any_text(text):
+    _assert_cues_hold_in(sectors.fold(text))
+
+
+@pytest.mark.parametrize("keyword,within", [
+    ("cultur\\w*", True), ("compan(y|ies)", True), ("freshm[ae]n", True), ("pre-school", True), ("b2b", True),
+    ("sports?", True), ("\\d+th", True), ("rule of law", False), ("round ?tables?", False), ("a.{0,3}b", False),
+    ("a\\sb", False), ("a\\Wb", False), ("[^a]b", False), ("a[ -z]", False), ("(?=a)b", False), ("a{2}", False),
+    ("(?:a|b)", False), ("a\\b", False), ("A\\w+", False), ("ab$", False),
+])
+def test_within_chunk(keyword, within):
+    assert sectors._within_chunk(keyword) is within
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "-", "\\w", "\\d", "(", ")", "|", "?", "*", "+", "[ab]", "[a-b]", "[\\w-]", "_", "1"]),
+                min_size=1, max_size=8).map("".join),
+       st.text(alphabet="ab- 1_é\n.", max_size=12))
+def test_within_chunk_keywords_match_no_space(keyword, text):
+    """A keyword said to lie within a chunk never matches a space, so it finds in a chunk what the text holds."""
+    try:
+        pattern = re.compile(keyword)
+    except re.error:
+        return
+    if sectors._within_chunk(keyword):
+        assert all(" " not in m.group() for m in pattern.finditer(text))
+
+
+@pytest.mark.parametrize("text", [*ALL_CASES, "They met.\nA study tour.\nA trade union seminar.", "meetx at a fair"])
+def test_every_lead_end(text):
+    """A lead that ends inside a chunk (after "end." in "end.\\nNext") cuts short what the chunk alone says."""
+    low = sectors.fold(text)
+    for lead_end in range(len(text) + 1):
+        assert sectors._event_type(text, lead_end) == _plain_event_type(low, lead_end)
+
+
+def _plain_classify(text: str, lead_end: int, org_spans) -> sectors.Classification:
+    """classify() spelled out with each pattern searched on its own, and the scores sorted by code."""
+    low = sectors.fold(text)
+    codes = sectors._sector_scan()[0]
+    scores = {}
+    for i, starts in sorted(_plain_sector_matches(low).items()):
+        weights = [(3.0 if s < lead_end else 1.0) * (0.5 if any(a <= s < b for a, b in org_spans) else 1.0) for s in starts]
+        scores[codes[i]] = (sum(weights), starts[0])
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+    event_type, strength = _plain_event_type(low, lead_end)
+    if not ranked:
+        return sectors.Classification("civil_society", ("civil_society",), event_type, 0.2)
+    top = ranked[0][1][0]
+    confidence = min(1.0, 0.3 + 0.1 * top) * (1.0 if strength == "keywords" else 0.8)
+    return sectors.Classification(ranked[0][0], tuple(c for c, (s, _) in ranked if s >= 0.5 * top), event_type,
+                                  round(confidence, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXTS, _PHRASE_TEXTS), st.integers(-3, 400), st.lists(st.tuples(st.integers(0, 300), st.integers(0, 40)), max_size=4))
+def test_classify_is_the_plain_classification(text, lead_end, spans):
+    org_spans = [(a, a + n) for a, n in spans]
+    assert classify(text, lead_end, org_spans) == _plain_classify(text, lead_end, org_spans)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ .İıſ\u212aΣσςßẞÉ\u0307-", max_size=12))
+def test_fold_keeps_each_offset(text):
+    """fold(): one lower-case character for each, "İ" as "i" and "ı", "ſ" as their ASCII letters."""
+    low = sectors.fold(text)
+    slow = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text.translate(sectors._CASE_FOLD))
+    lower = text.lower()
+    assert low == (lower if len(lower) == len(text) and "ı" not in lower and "ſ" not in lower else slow)
+    assert len(low) == len(text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 
-# Distinct chunks kept per scan (a corpus has some tens of thousands; each costs ~150 bytes): past this
+# Distinct chunks kept per scan (a corpus has some tens of thousands; each costs ~200 bytes): past this
 # many, new ones are worked out each time (correct, only slower), so that memory stays bounded.
 MAX_CHUNKS = 100_000
 
@@ -39,18 +39,20 @@ class ChunkScan:
 
     def __init__(self, analyse: Callable[[str], Sequence[tuple[int, Hashable]]]):
         self._analyse = analyse
-        self._known: dict[str, tuple[tuple[int, Hashable], ...]] = {}
+        # Chunk -> (its length and space, its hits): the length kept too saves a call per chunk.
+        self._known: dict[str, tuple[int, tuple[tuple[int, Hashable], ...]]] = {}
 
     def __call__(self, text: str) -> list[tuple[int, Hashable]]:
         known, out, pos = self._known, [], 0
         for chunk in text.split(" "):
-            hits = known.get(chunk)
-            if hits is None:
-                hits = tuple(self._analyse(chunk))
+            try:
+                step, hits = known[chunk]  # a plain dict's subscript: cheaper than .get(), and a miss is rare
+            except KeyError:
+                step, hits = known_chunk = (len(chunk) + 1, tuple(self._analyse(chunk)))
                 if len(known) < MAX_CHUNKS:
-                    known[chunk] = hits
+                    known[chunk] = known_chunk
             if hits:  # most chunks hold none: skip the loop's set-up
                 for offset, payload in hits:
                     out.append((pos + offset, payload))
-            pos += len(chunk) + 1
+            pos += step  # past the chunk and its space
         return out

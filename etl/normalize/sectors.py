@@ -19,8 +19,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, groupby
+from typing import NamedTuple
 
 from etl.normalize._chunks import ChunkScan
 from etl.records import frozen
@@ -69,8 +70,11 @@ _LEADING_CHOICE = re.compile(r"\((?:\?:)?([a-z0-9]+(?:\|[a-z0-9]+)+)\)(?![?*{])"
 def fold(text: str) -> str:
     """``text`` lower-cased for the fast path, with its length (and so every offset) kept."""
     low = text.lower()
-    if len(low) == len(text) and "ı" not in low and "ſ" not in low:
-        return low  # the common case: translating every character costs more than the lower-casing
+    # The common cases: translating every character costs more than the lower-casing.  An ASCII result (a
+    # flag of the string, no scan) holds no "ı" or "ſ", and no character became longer: only "İ" does, and
+    # into non-ASCII.
+    if low.isascii() or (len(low) == len(text) and "ı" not in low and "ſ" not in low):
+        return low
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text.translate(_CASE_FOLD))
 
 
@@ -82,6 +86,7 @@ class _Scan:
     # A literal beginning of some keyword ("" when one has none: try every word boundary) -> the patterns
     # that may match where it stands at a word start (see _cues, which looks for all of them at once).
     tried: dict[str, tuple[int, ...]]
+    keywords: tuple[tuple[str, ...], ...]  # each pattern's keywords
 
 
 def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _Scan:
@@ -94,14 +99,15 @@ def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _S
         for kw in keywords:
             for start in _literal_starts(kw):
                 owners.setdefault(start, set()).add(i)
+    lists = tuple(map(tuple, keyword_lists))
     if "" in owners:  # some keyword has no literal beginning: try everything at every word boundary
-        return _Scan(tuple(patterns), {"": tuple(range(len(patterns)))})
+        return _Scan(tuple(patterns), {"": tuple(range(len(patterns)))}, lists)
     tried = {}
     for start in owners:
         # Where a long beginning stands, so does every beginning that is a prefix of it.
         shorter = [owners[start[:k]] for k in range(1, len(start) + 1) if start[:k] in owners]
         tried[start] = tuple(sorted(set().union(*shorter)))
-    return _Scan(tuple(patterns), tried)
+    return _Scan(tuple(patterns), tried, lists)
 
 
 def _starts_pattern(beginnings) -> re.Pattern:
@@ -152,18 +158,39 @@ def _type_scan(strength: str) -> _Scan:
     return _scan([keywords], [_type_body(strength)])
 
 
+class _Cue(NamedTuple):
+    """What a chunk's analysis records at one word start where some keyword beginning stands.
+
+    Where every keyword that may match there lies within the chunk (it matches no space, see
+    :func:`_within_chunk`), the chunk alone says whether and how far it matches: the same as in any text
+    that holds the chunk (a match ends by the chunk's end, where ``\\b`` sees a space or the text's end
+    alike).  Elsewhere the pattern has to run on the whole text (``None`` / :data:`_WHOLE`).
+    """
+
+    beginning: str
+    tail: int  # characters from here to the chunk's end
+    sectors: tuple[tuple[int, int | None], ...]  # (sector index, match length or None) where one may match
+    keywords: str | None  # the strong type cue's type, "" when none matches, None when none may start here
+    weak_keywords: str | None  # the same for the weak one
+
+
+# A type cue that the chunk alone cannot settle (a keyword of its vocabulary may span a space).
+_WHOLE = "<whole text>"
+
+
 @dataclass(frozen=True)
 class _Cues:
     """One scan for the beginnings of every sector and event-type keyword, instead of one per vocabulary.
 
     At a word start the scan finds the longest beginning of any vocabulary; the beginnings of one
     vocabulary standing there are the prefixes of it, so ``tried[name][beginning]`` says which of its
-    patterns to try there (empty: none of its keywords can start there).
+    patterns to try there (empty: none of its keywords can start there).  Each distinct chunk is
+    analysed once (see :class:`_Cue`).
     """
 
     scans: dict[str, _Scan]  # "sectors", "keywords", "weak_keywords"
     tried: dict[str, dict[str, tuple[int, ...]]]
-    hits: ChunkScan  # folded text -> (offset, beginning) at every word start where some beginning stands
+    hits: ChunkScan  # folded text -> (offset, _Cue) at every word start where some beginning stands
 
 
 @cache
@@ -178,17 +205,79 @@ def _cues() -> _Cues:
         beginnings = {b for scan in scans.values() for b in scan.tried}
         starts = _starts_pattern(beginnings)
         tried = {name: {b: _tried_at(b, scan.tried) for b in beginnings} for name, scan in scans.items()}
+    # Per vocabulary and beginning: the patterns to try there, each with whether it must run on the whole text.
+    plan = {name: _plan(scan, tried[name]) for name, scan in scans.items()}
     # The beginnings hold no blank and the pattern looks one character behind: it finds in a chunk what it
     # finds there in the whole text (see etl.normalize._chunks).
-    hits = ChunkScan(lambda chunk: _chunk_cues(chunk, starts))
+    hits = ChunkScan(lambda chunk: _chunk_cues(chunk, starts, scans, plan))
     return _Cues(scans, tried, hits)
 
 
-def _chunk_cues(chunk: str, starts: re.Pattern) -> list[tuple[int, str]]:
+def _chunk_cues(chunk: str, starts: re.Pattern, scans: dict[str, _Scan], plan) -> list[tuple[int, _Cue]]:
     if chunk.isalnum():  # a plain word has one word start, its first character: one try is enough
         m = starts.match(chunk)
-        return [(0, m.group())] if m else []
-    return [(m.start(), m.group()) for m in starts.finditer(chunk)]
+        found = [(0, m.group())] if m else []
+    else:
+        found = [(m.start(), m.group()) for m in starts.finditer(chunk)]
+    return [(offset, _Cue(b, len(chunk) - offset, _sectors_at(chunk, offset, scans["sectors"], plan["sectors"][b]),
+                          *(_type_at(chunk, offset, scans[name], plan[name][b]) for name in _TYPE_VOCABULARIES)))
+            for offset, b in found]
+
+
+_TYPE_VOCABULARIES = ("keywords", "weak_keywords")  # in the order of _Cue's fields
+_FIELD = {name: _Cue._fields.index(name) for name in _TYPE_VOCABULARIES}
+
+
+def _sectors_at(chunk: str, offset: int, scan: _Scan, plan) -> tuple[tuple[int, int | None], ...]:
+    """The sectors that match (or may: None) at ``chunk[offset:]``, with their match lengths."""
+    out = []
+    for i, whole in plan:
+        if whole:
+            out.append((i, None))
+        elif m := scan.patterns[i].match(chunk, offset):
+            out.append((i, m.end() - offset))
+    return tuple(out)
+
+
+def _type_at(chunk: str, offset: int, scan: _Scan, plan) -> str | None:
+    """A type vocabulary's field of :class:`_Cue` at ``chunk[offset:]``."""
+    if not plan:
+        return None
+    if plan[0][1]:
+        return _WHOLE
+    m = scan.patterns[0].match(chunk, offset)
+    return _type_of(m) if m else ""
+
+
+def _type_of(match: re.Match) -> str:
+    return match.lastgroup.rsplit("_", 1)[0]
+
+
+def _plan(scan: _Scan, tried: dict[str, tuple[int, ...]]) -> dict[str, tuple[tuple[int, bool], ...]]:
+    """Beginning -> the patterns of ``scan`` to try there, each with whether it must run on the whole text.
+
+    It must where some keyword that may match there may reach past the chunk.  A keyword may match
+    only where one of its literal beginnings stands, a prefix of the beginning found there (the longest
+    one standing there); with no literal beginnings (the beginning found is ""), every keyword may.
+    """
+    reaching = [{start for kw in keywords if not _within_chunk(kw) for start in _literal_starts(kw)}
+                for keywords in scan.keywords]  # per pattern: where its keywords that may reach past a chunk begin
+    return {b: tuple((i, any(not b or b.startswith(start) for start in reaching[i])) for i in at)
+            for b, at in tried.items()}
+
+
+def _within_chunk(keyword: str) -> bool:
+    """Whether no match of ``keyword`` holds a space and its matching reads nothing around the match.
+
+    Said of keywords written only with lower-case letters, digits, "-", "_", ``\\w``, ``\\d``, groups, "|",
+    sets and the quantifiers "?*+": none of them matches a space (the lowest of these characters, "(",
+    comes after it, so no set's range holds it) and none looks around.  Anything else ("." , a blank,
+    "{", "^", "(?", any other escape) is not guessed at.
+    """
+    return "(?" not in keyword and _WITHIN_CHUNK.fullmatch(keyword) is not None
+
+
+_WITHIN_CHUNK = re.compile(r"(?:\\[wd]|[a-z0-9_\-?*+()|\[\]])*")
 
 
 def _tried_at(beginning: str, tried: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
@@ -199,22 +288,32 @@ def _tried_at(beginning: str, tried: dict[str, tuple[int, ...]]) -> tuple[int, .
 
 def find_type_cue(low: str, strength: str = "keywords") -> re.Match | None:
     """``_type_pattern(strength).search`` for folded text (see :func:`fold`): the first event-type cue."""
-    return _first_cue(low, _cues().hits(low), strength, len(low))
+    found = _first_cue(low, _cues().hits(low), strength, len(low))
+    return found and _cues().scans[strength].patterns[0].match(low, found[0])
 
 
-def _first_cue(low: str, hits, strength: str, end: int) -> re.Match | None:
-    """The first type cue of ``strength`` within ``low[:end]``, from the scan ``hits`` of all of ``low``.
+def _first_cue(low: str, hits, strength: str, end: int) -> tuple[int, str] | None:
+    """Where the first type cue of ``strength`` within ``low[:end]`` starts, and its type.
 
-    A beginning found in all of ``low`` may run past ``end``; its keyword cannot match within
-    ``low[:end]`` then, while every keyword that can has a beginning that stands within it.
+    ``hits``: the cue scan of all of ``low``.  A beginning found in all of ``low`` may run past ``end``;
+    its keyword cannot match within ``low[:end]`` then, while every keyword that can has a beginning that
+    stands within it.  Where ``end`` cuts a chunk short, what its whole was found to hold may not hold: the
+    pattern runs on the text there, as it does where the chunk alone cannot tell.
     """
-    cues = _cues()
-    pattern, tried = cues.scans[strength].patterns[0], cues.tried[strength]
-    for pos, beginning in hits:
+    field = _FIELD[strength]
+    pattern = None
+    for pos, cue in hits:
         if pos >= end:
             break
-        if tried[beginning] and (hit := pattern.match(low, pos, end)):
-            return hit
+        found, within = cue[field], pos + cue[1] <= end  # cue[1]: its tail; cut short, the chunk's answer may not hold
+        if not found:
+            if found is None or within:
+                continue  # nothing of this vocabulary may start here, or nothing matches
+        elif within and found is not _WHOLE:
+            return pos, found
+        pattern = pattern or _cues().scans[strength].patterns[0]
+        if hit := pattern.match(low, pos, end):
+            return pos, _type_of(hit)
     return None
 
 
@@ -223,15 +322,19 @@ def _sector_matches(low: str, hits=None) -> dict[int, list[int]]:
 
     ``hits``: ``_cues().hits(low)``, when the caller has it.
     """
-    cues = _cues()
-    patterns, tried = cues.scans["sectors"].patterns, cues.tried["sectors"]
     found: dict[int, list[int]] = {}
-    free_from = [0] * len(patterns)  # matches of one sector do not overlap
-    for pos, beginning in cues.hits(low) if hits is None else hits:
-        for i in tried[beginning]:
-            if pos >= free_from[i] and (hit := patterns[i].match(low, pos)):
-                found.setdefault(i, []).append(pos)
+    free_from: dict[int, int] = {}  # matches of one sector do not overlap
+    for pos, (_, _, sectors, _, _) in _cues().hits(low) if hits is None else hits:  # a _Cue, unpacked: cheaper
+        for i, length in sectors:
+            if pos < free_from.get(i, 0):
+                continue
+            if length is None:  # the chunk alone does not tell
+                if not (hit := _sector_scan()[1].patterns[i].match(low, pos)):
+                    continue
                 free_from[i] = hit.end()
+            else:
+                free_from[i] = pos + length
+            found.setdefault(i, []).append(pos)
     return found
 
 
@@ -252,33 +355,40 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     lead_end = len(text) if lead_end is None else lead_end
     low = fold(text)
     hits = _cues().hits(low)  # one scan serves the sectors and the event type
-    scores = _sector_scores(text, lead_end, org_spans, low, hits)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+    ranked = _ranked_sectors(lead_end, org_spans, low, hits)
     event_type, type_strength = _event_type(text, lead_end, low, hits)
     if not ranked:
         return Classification("civil_society", ("civil_society",), event_type, 0.2)
-    top = ranked[0][1][0]
-    sectors = tuple(code for code, (score, _) in ranked if score >= SECONDARY_SHARE * top)
-    confidence = min(1.0, 0.3 + 0.1 * top) * (1.0 if type_strength == "keywords" else 0.8)
-    return Classification(ranked[0][0], sectors, event_type, round(confidence, 3))
+    codes, top = _sector_scan()[0], -ranked[0][0]
+    sectors = tuple([codes[i] for minus, _, i in ranked if -minus >= SECONDARY_SHARE * top])
+    return Classification(codes[ranked[0][2]], sectors, event_type, _confidence(top, type_strength == "keywords"))
 
 
-def _sector_scores(text: str, lead_end: int, org_spans, low: str | None = None,
-                   hits=None) -> dict[str, tuple[float, int]]:
-    """Sector -> (score, first match); ``low`` is ``fold(text)`` and ``hits`` its cue scan, when the caller has them."""
-    codes, scores = _sector_scan()[0], {}
-    found = _sector_matches(fold(text) if low is None else low, hits)
+@lru_cache(maxsize=1024)  # top scores are sums of a few weights: few distinct ones recur, and round() is slow
+def _confidence(top: float, strong_type: bool) -> float:
+    return round(min(1.0, 0.3 + 0.1 * top) * (1.0 if strong_type else 0.8), 3)
+
+
+def _ranked_sectors(lead_end: int, org_spans, low: str, hits) -> list[tuple[float, int, int]]:
+    """``(-score, first match, sector index)`` of every sector that matches, best first.
+
+    The lead's matches weigh more, those inside organization names less.  Ties go to the earliest first
+    match, then to codebook order.  ``low`` is the folded text and ``hits`` its cue scan.
+    """
     in_org = _inside_any(org_spans) if org_spans else None  # most texts name no organization
-    for i in sorted(found):  # codebook order, as ties are broken by the first match, then by this order
+    ranked = []
+    for i, starts in _sector_matches(low, hits).items():
         total = 0.0
-        for start in found[i]:
+        for start in starts:
             weight = LEAD_WEIGHT if start < lead_end else 1.0
             if in_org is not None and in_org(start):
                 weight *= ORG_WEIGHT
             total += weight
-        # Matches come in order, so the first is the earliest (found[] holds no empty list).
-        scores[codes[i]] = (total, min(len(text), found[i][0]))
-    return scores
+        # Matches come in order, so the first is the earliest (a match starts inside the text, and
+        # folding keeps the text's length).
+        ranked.append((-total, starts[0], i))
+    ranked.sort()
+    return ranked
 
 
 def _inside_any(spans) -> Callable[[int], bool]:
@@ -301,9 +411,9 @@ def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> 
     # A lead that is the whole text needs no second search of the whole text: it would find the same.
     searches = _SEARCHES if lead < len(low) else _SEARCHES[1:]
     for strength, whole in searches:
-        m = _first_cue(low, hits, strength, len(low) if whole else lead)
-        if m:
-            return m.lastgroup.rsplit("_", 1)[0], strength
+        found = _first_cue(low, hits, strength, len(low) if whole else lead)
+        if found:
+            return found[1], strength
     return "other", "none"
 
 
