@@ -29,6 +29,7 @@ Text rules (:func:`find_headcount`)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 import numpy as np
 import pandas as pd
@@ -130,12 +131,30 @@ _GROUP_SIZE = re.compile(
     rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|up\s+to|approximately|roughly)\s+)?"
     rf"(?P<num>{_NUM}|(?:{_WORD_NUM})\b)(?![\w%])"
 )
-_QUALIFIER_BEFORE = re.compile(
-    r"(?:(?P<more_than>more\s+than|over|above|upwards\s+of|in\s+excess\s+of|at\s+least|no\s+(?:fewer|less)\s+than|"
-    r"exceeding|beyond)|(?P<nearly>nearly|almost|close\s+to|just\s+under|approaching|nearing)|(?P<about>about|around|"
-    r"some|approximately|approx\.|roughly|an\s+estimated|estimated|circa|c\.|~)|(?P<up_to>up\s+to|as\s+many\s+as|"
-    r"a\s+maximum\s+of))\s*$",
-)
+# The phrases of each qualifier, each ending in a plain character.
+_QUALIFIER_PHRASES = {
+    "more_than": (r"more\s+than", "over", "above", r"upwards\s+of", r"in\s+excess\s+of", r"at\s+least",
+                  r"no\s+(?:fewer|less)\s+than", "exceeding", "beyond"),
+    "nearly": ("nearly", "almost", r"close\s+to", r"just\s+under", "approaching", "nearing"),
+    "about": ("about", "around", "some", "approximately", r"approx\.", "roughly", r"an\s+estimated", "estimated",
+              "circa", r"c\.", "~"),
+    "up_to": (r"up\s+to", r"as\s+many\s+as", r"a\s+maximum\s+of"),
+}
+
+
+def _qualifier_pattern(phrases: dict[str, tuple[str, ...]]) -> re.Pattern:
+    """A qualifier phrase at the end of the text (then only whitespace), in a group named after the qualifier."""
+    groups = "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in phrases.items() if alts)
+    return re.compile(rf"(?:{groups})\s*$")
+
+
+_QUALIFIER_BEFORE = _qualifier_pattern(_QUALIFIER_PHRASES)
+# The same, split by the last character of the phrases: a match ends in the last character before the trailing
+# whitespace, so only the phrases ending in it can match, and the search tries a few of them instead of all.
+_QUALIFIER_BY_LAST_CHAR = {
+    last: _qualifier_pattern({name: tuple(a for a in alts if a[-1] == last) for name, alts in _QUALIFIER_PHRASES.items()})
+    for last in {a[-1] for alts in _QUALIFIER_PHRASES.values() for a in alts}
+}
 # The last word of every qualifier: a number after none of them has none, which str.endswith tells far faster than
 # the search, tried at every position of the window.
 _QUALIFIER_LAST_WORDS = ("than", "over", "above", "of", "least", "exceeding", "beyond", "nearly", "almost", "to", "under",
@@ -143,18 +162,37 @@ _QUALIFIER_LAST_WORDS = ("than", "over", "above", "of", "least", "exceeding", "b
                          "estimated", "circa", "c.", "~", "as")
 _WORD = re.compile(r"[A-Za-z][\w'’*]*(?:-[A-Za-z][\w'’*]*)*|\S")
 
-_PARTICIPATE_AFTER = re.compile(
-    r"\b(?:attended|attend|attending|participated|participate|participating|took\s+part|take\s+part|taking\s+part|"
-    r"joined|join|gathered|gather|arrived|arrive|came|come|presented|present|were\s+present|was\s+present|went|"
-    r"visited|toured|travel(?:l)?ed|competed|registered|signed\s+up|turned\s+out|showed\s+up|assembled|met|"
-    r"started\s+their|began\s+their|set\s+off|departed|left\s+for|were\s+(?:invited|received|welcomed)|"
-    r"discussed|exchanged|shared|took\s+the\s+stage|performed|became|become|completed|graduated)\b",
+# Verbs after a count, and cues before it, that tie the count to taking part.
+_PARTICIPATE_AFTER_WORDS = (
+    "attended", "attend", "attending", "participated", "participate", "participating", r"took\s+part", r"take\s+part",
+    r"taking\s+part", "joined", "join", "gathered", "gather", "arrived", "arrive", "came", "come", "presented", "present",
+    r"were\s+present", r"was\s+present", "went", "visited", "toured", r"travel(?:l)?ed", "competed", "registered",
+    r"signed\s+up", r"turned\s+out", r"showed\s+up", "assembled", "met", r"started\s+their", r"began\s+their",
+    r"set\s+off", "departed", r"left\s+for", r"were\s+(?:invited|received|welcomed)", "discussed", "exchanged",
+    "shared", r"took\s+the\s+stage", "performed", "became", "become", "completed", "graduated",
 )
-_PARTICIPATE_BEFORE = re.compile(
-    r"\b(?:participation\s+of|attended\s+by|joined\s+by|attracting|attracted|attract|drew|drawing|brought\s+together|"
-    r"bringing\s+together|gathered|gathering|welcomed|received|hosted|involving|involved|send|sent|sending|"
-    r"dispatched|dispatch|accompanied\s+by|presence\s+of|trained|training)\b(?:\s+\S+){0,3}\s*$",
+_PARTICIPATE_BEFORE_WORDS = (
+    r"participation\s+of", r"attended\s+by", r"joined\s+by", "attracting", "attracted", "attract", "drew", "drawing",
+    r"brought\s+together", r"bringing\s+together", "gathered", "gathering", "welcomed", "received", "hosted",
+    "involving", "involved", "send", "sent", "sending", "dispatched", "dispatch", r"accompanied\s+by", r"presence\s+of",
+    "trained", "training",
 )
+
+
+def _by_first_letter(alternatives: tuple[str, ...]) -> str:
+    """``alternatives`` (each opening on a plain letter) as one alternation, grouped by that letter.
+
+    The engine tries a branch per first letter at each position instead of one per alternative, and finds the
+    same match: only the alternatives that open on the letter there can match, and they keep their order.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+_PARTICIPATE_AFTER = re.compile(rf"\b(?:{_by_first_letter(_PARTICIPATE_AFTER_WORDS)})\b")
+_PARTICIPATE_BEFORE = re.compile(rf"\b(?:{_by_first_letter(_PARTICIPATE_BEFORE_WORDS)})\b(?:\s+\S+){{0,3}}\s*$")
 # (cue, a word every match of the cue contains): a sentence holding none of these words is no statistic,
 # and a plain substring test says so far faster than the pattern, which is tried at every position.
 _CUMULATIVE_CUES = (
@@ -180,9 +218,7 @@ _SUBSET_WORDS = ("including", "among", "whom", "them", "such", "another")  # as 
 _YEAR_CONTEXT = re.compile(r"\b(?:the|a|an|this|its|their|in|of|since|from|by|until|to|for)\s+$")
 # "[.!?;](?=\s|$)|\n", each branch opening with a plain character so that the engine skips ahead to them.
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|!(?=\s|$)|\?(?=\s|$)|;(?=\s|$)|\n")
-# The last of them: the greedy .* runs to the end and the engine backs up to the nearest sentence end, instead of
-# finding every end from the start.
-_LAST_SENTENCE_END = re.compile(rf"(?s:.*)(?:{_SENTENCE_END.pattern})")
+_SENTENCE_MARKS = ".!?;\n"  # the characters _SENTENCE_END matches
 _WINDOW_WORDS = 5
 _SENTENCE_REACH = 400
 
@@ -328,9 +364,11 @@ def _group_noun_after(text: str, pos: int) -> int | None:
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     """The qualifier before the number and where the phrase starts."""
     window = text[max(0, start - 24):start]
-    if not window.rstrip().endswith(_QUALIFIER_LAST_WORDS):
+    stripped = window.rstrip()
+    if not stripped.endswith(_QUALIFIER_LAST_WORDS):
         return "exact", start
-    before = _QUALIFIER_BEFORE.search(window)
+    pattern = _QUALIFIER_BY_LAST_CHAR.get(stripped[-1])  # None: no phrase ends in that character
+    before = pattern.search(window) if pattern else None
     if before:
         return before.lastgroup, start - len(before.group())
     return "exact", start
@@ -483,45 +521,83 @@ def _year_is_count(low: str, m: re.Match, noun: str) -> bool:
     return bool(word) and word.group() == noun and before is None
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around a candidate, capped at ``_SENTENCE_REACH`` characters each side to stay linear."""
-    lo, hi = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
-    right = _SENTENCE_END.search(text, end, hi)
-    return _sentence_start(text, lo, start), right.start() if right else hi
+def _sentence_ends(low: str) -> list[int]:
+    """Where ``_SENTENCE_END`` matches in ``low``, in order: found once per text, by ``str.find`` at memchr speed.
+
+    A mark ends a sentence when whitespace or the end of the text follows it; "\\n" always does.
+    """
+    n = len(low)
+    ends = []
+    for mark in ".!?;":
+        i = low.find(mark)
+        while i != -1:
+            if i + 1 == n or low[i + 1].isspace():  # str.isspace is the \s of str patterns
+                ends.append(i)
+            i = low.find(mark, i + 1)
+    i = low.find("\n")
+    while i != -1:
+        ends.append(i)
+        i = low.find("\n", i + 1)
+    ends.sort()
+    return ends
 
 
-def _sentence_start(text: str, lo: int, start: int) -> int:
-    """The end of the last ``_SENTENCE_END`` match in ``text[lo:start]``, else ``lo``."""
-    last = _LAST_SENTENCE_END.match(text, lo, start)
-    return last.end() if last else lo
+def _sentence_bounds(low: str, ends: list[int], start: int, end: int) -> tuple[int, int]:
+    """The sentence around a candidate, capped at ``_SENTENCE_REACH`` characters each side to stay linear.
+
+    As searching ``_SENTENCE_END`` in ``low[lo:start]`` (the last match) and ``low[end:hi]`` (the first), with
+    ``ends`` from :func:`_sentence_ends`.  Cut off there, the text ends right after a mark, so a mark just before
+    ``start`` or at ``hi - 1`` ends a sentence whatever follows it in ``low``.
+    """
+    lo, hi = max(0, start - _SENTENCE_REACH), min(len(low), end + _SENTENCE_REACH)
+    if start > lo and low[start - 1] in _SENTENCE_MARKS:
+        left = start
+    else:
+        k = bisect_left(ends, start)
+        left = ends[k - 1] + 1 if k and ends[k - 1] >= lo else lo
+    k = bisect_left(ends, end)
+    if k < len(ends) and ends[k] < hi - 1:
+        right = ends[k]
+    elif end < hi and low[hi - 1] in _SENTENCE_MARKS:
+        right = hi - 1
+    else:
+        right = hi
+    return left, right
 
 
-def _score(low: str, cand, cumulative: dict | None) -> int:
-    _, _, start, end, noun, num_start = cand
-    left, right = _sentence_bounds(low, num_start, end)
-    before, after = low[left:start], low[end:right]
-    score = 0
-    if _participates(before, after):
-        score += 2
-    if _cumulative(low, left, right, cumulative):
-        score -= 4
-    if _subset(before):
-        score -= 1
-    if noun in _WEAK_PEOPLE:
-        score -= 1
-    return score
+def _best(low: str, cands: list, cumulative: dict | None):
+    """The first of ``cands`` (in text order) with the highest score if that is 0 or more, else None.
 
-
-def _lone_count_kept(low: str, cand, cumulative: dict | None) -> bool:
-    """``_score(low, cand, cumulative) >= 0``, reading only what decides it (the usual case: one count in the text)."""
-    _, _, start, end, noun, num_start = cand
-    left, right = _sentence_bounds(low, num_start, end)
-    if _cumulative(low, left, right, cumulative):
-        return False  # -4 outweighs the +2 of taking part
-    before = low[left:start]
-    if not _subset(before) and noun not in _WEAK_PEOPLE:
-        return True  # nothing to subtract
-    return _participates(before, low[end:right])
+    A count scores +2 when tied to taking part, -4 when its sentence is a cumulative statistic, -1 when it is a
+    subset and -1 for a membership noun.  Reads only what decides it: the cheap terms first, "taking part" (two
+    pattern searches) only when its +2 can change the outcome, and nothing after a count that scores 2, the most
+    there is.
+    """
+    ends = _sentence_ends(low)
+    best, best_score = None, -1  # only statistics, subsets or memberships: better no head-count than a wrong one
+    last = len(cands) - 1
+    for i, cand in enumerate(cands):
+        _, _, start, end, noun, num_start = cand
+        left, right = _sentence_bounds(low, ends, num_start, end)
+        before = low[left:start]
+        score = 0  # so far without the +2 of taking part
+        if noun in _WEAK_PEOPLE:
+            score -= 1
+        if _subset(before):
+            score -= 1
+        if score + 2 > best_score and _cumulative(low, left, right, cumulative):
+            score -= 4
+        if score + 2 <= best_score:
+            continue  # cannot beat the best even taking part
+        if score > best_score and i == last:
+            return cand  # beats the best either way
+        if _participates(before, low[end:right]):
+            score += 2
+        if score > best_score:
+            best, best_score = cand, score
+            if score == 2:
+                break
+    return best
 
 
 def _participates(before: str, after: str) -> bool:
@@ -565,15 +641,8 @@ def find_headcount(text: str) -> HeadCount | None:
     cands.sort(key=lambda c: c[2])
     # One verdict per sentence, and none to reach when no cue word stands anywhere in the text.
     cumulative = None if words.isdisjoint(_CUMULATIVE_WHOLE_WORDS) else {}
-    if len(cands) == 1:
-        best = cands[0]
-        return HeadCount(best[0], best[1], best[2], best[3]) if _lone_count_kept(low, best, cumulative) else None
-    scored = [(_score(low, c, cumulative), -i, c) for i, c in enumerate(cands)]
-    best_score, _, best = max(scored)
-    # Only statistics, subsets or memberships: better no head-count than a wrong one.
-    if best_score < 0:
-        return None
-    return HeadCount(best[0], best[1], best[2], best[3])
+    best = _best(low, cands, cumulative)
+    return None if best is None else HeadCount(best[0], best[1], best[2], best[3])
 
 
 # ---------------------------------------------------------------------------- table cells
