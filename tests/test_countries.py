@@ -6,6 +6,7 @@ import csv
 import json
 import math
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -479,6 +480,32 @@ def test_may_follow_org_word_holds_wherever_the_search_finds_an_org_word(before)
     found = C._ORG_BEFORE.search(text, max(0, start - 40), start)
     if found and found.group(1) in C._ORG_WORDS:
         assert C._may_follow_org_word(text, max(0, start - 40), start)
+
+
+_AROUND_PARTS = st.sampled_from(sorted(C._ORG_WORDS)[:12] + ["of", "for", "the", "Bank", "Council", "a", "x", "7",
+                                                              " ", "  ", "\t", "\n", "\u00a0", "\u3000", ",", ".",
+                                                              "-", "\u2013", "—"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_AROUND_PARTS, max_size=6).map("".join), st.lists(_AROUND_PARTS, max_size=6).map("".join))
+def test_find_mentions_gates_hold_wherever_compound_or_organization_holds(before, after):
+    # find_mentions calls _is_compound and _in_organization only where a look at the characters next to the
+    # mention allows them: that look must allow every mention for which they are true.
+    text = before + "China" + after
+    start, end = len(before), len(before) + 5
+    near_hyphen = text[end : end + 1] in C._HYPHEN_SET or text[start - 1 : start] in C._HYPHEN_SET
+    if C._is_compound(text, start, end):
+        assert near_hyphen
+    may_be_org = text[end : end + 1] in C._RUN_OPENERS or text[start - 2 : start] in C._ORG_WORD_TAILS
+    if C._in_organization(text, start, end):
+        assert may_be_org
+
+
+def test_space_chars_are_every_white_space_character():
+    # _ORG_WORD_TAILS is built from _SPACE_CHARS, which must hold whatever str.isspace() or \s accepts.
+    every = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace() or re.match(r"\s", chr(i))}
+    assert set(C._SPACE_CHARS) == every
 
 
 @pytest.mark.parametrize("before", ["Mr. ", "Mrs\t", "Dr.\n ", "Prof.  ", "said Madame\u00a0", "Lord "])

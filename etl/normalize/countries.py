@@ -1026,27 +1026,31 @@ def _spans(text: str, matcher: _Matcher) -> list[tuple[int, int, bool]]:
     and a word character wins ("Sino-"); else the longest form followed by no word character.  This is
     what one regex alternation over every form would find, without compiling one (seconds for 40k forms).
     """
-    spans, pos = [], 0
-    for start, first_end in _candidates(text, matcher):
+    spans, pos, whole = [], 0, matcher.whole
+    for start, first_end, word in _candidates(text, matcher):
         if start >= pos:
-            end, is_prefix = _longest_at(text, start, first_end, matcher)
+            if word in whole:  # most heads: what _longest_at would answer at once, without the call
+                end, is_prefix = first_end, False
+            else:
+                end, is_prefix = _longest_at(text, start, first_end, matcher)
             if end:
                 spans.append((start, end, is_prefix))
                 pos = end
     return spans
 
 
-def _candidates(text: str, matcher: _Matcher) -> list[tuple[int, int]]:
-    """(start, end of the first word) of every place where a form or prefix may begin, in order."""
+def _candidates(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the first word of every place where a form or prefix may begin, in order."""
     heads = matcher.heads
-    found = [m.span() for m in matcher.capitals.finditer(text) if m[0] in heads]
+    found = [(m.start(), m.end(), word) for m in matcher.capitals.finditer(text) if (word := m[0]) in heads]
     # Most texts hold none of the lowercase-initial beginnings: an `in` test each is cheaper than a find.
     others = matcher.ascii_others if text.isascii() else matcher.others
     rare = [beginning for beginning in others if beginning in text]
     if rare:
         # They never start where a capitalised word does (their first character is no capital), and
         # a place found twice would be tried twice to the same effect: a sorted union is the merge.
-        found = sorted({*found, *((i, _WORD_RUN.match(text, i + 1).end()) for i in _others_at(text, rare))})
+        ends = {i: _WORD_RUN.match(text, i + 1).end() for i in _others_at(text, rare)}
+        found = sorted({*found, *((i, end, text[i:end]) for i, end in ends.items())})
     return found
 
 
@@ -1091,6 +1095,17 @@ _PRECEDING_WORD = re.compile(r"([A-Z][a-z]*)\.?\s+$")
 # How text that the two searches above accept ends once stripped: tested first, as it is much cheaper.
 _ORG_ENDINGS = tuple(sorted(_ORG_WORDS))
 _HONORIFIC_ENDINGS = tuple(sorted(_HONORIFICS | {word + "." for word in _HONORIFICS}))
+
+
+# Necessary conditions, on the characters next to a mention, for _is_compound and _in_organization
+# (tests hold them to the functions): a hyphen just after or before it; a space or tab just after it
+# (where _CAP_RUN begins), or white space just before it with "f", "r", "e" or more white space before
+# that (what _may_follow_org_word asks first).
+_HYPHEN_SET = frozenset(_HYPHENS)
+_RUN_OPENERS = frozenset(" \t")
+# Every character that str.isspace() (and the regex \s) accepts lies below U+3001.
+_SPACE_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+_ORG_WORD_TAILS = frozenset(a + b for a in "fre" + _SPACE_CHARS for b in _SPACE_CHARS)
 
 
 def _is_compound(text: str, start: int, end: int) -> bool:
@@ -1169,9 +1184,14 @@ def find_mentions(text: str) -> list[Mention]:
             if form.iso3 is None or (form.single_city and not _city_allowed(text, start)):
                 continue
             iso3, kind = form.iso3, form.kind
-        if _is_compound(text, start, end):
+        # One-character looks around the span rule out the two tests below for most mentions (a slice
+        # at the text's edge is empty, and in neither set).
+        after = text[end : end + 1]
+        if (after in _HYPHEN_SET or text[start - 1 : start] in _HYPHEN_SET) and _is_compound(text, start, end):
             kind = "compound"
-        elif _in_organization(text, start, end):
+        elif (after in _RUN_OPENERS or text[start - 2 : start] in _ORG_WORD_TAILS) and _in_organization(
+            text, start, end
+        ):
             kind = "organization"
         out.append(Mention(iso3, start, end, surface, kind))
     return out
