@@ -206,3 +206,114 @@ def test_chain_stems_never_start_after_a_venue_chain_cue(before):
     if m:
         first = text_source._first_of(text_source.fold(before), text_source._CHAIN_STEMS)
         assert first is not None and first <= m.start()
+
+
+# ----------------------------------------------------------------------------- per-item shortcuts held to their definitions
+
+# Words and characters that fold in unusual ways (dotted and dotless i, long s, Kelvin sign, Greek sigma, which
+# lower-cases by context) next to cue words, stems and the breaks around them.
+_ITEM_WORDS = st.sampled_from(["In", "in", "AT", "inside", "The", "to", "TO", "sent", "Held", "met", "visit", "Went",
+                               "organi", "took", "x", "İ", "İn", "ı", "ſ", "ſent", "K", "Σ", "ΣΑ", "Mr", "U", "Sept",
+                               ".", ";", "!", "?", "。", " ", "  ", "\n", "\t", "\u00a0", "\"", "(", "A", "1"])
+_ITEM_TEXTS = st.lists(_ITEM_WORDS, max_size=16).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ITEM_TEXTS, st.integers(0, 40), st.integers(0, 40))
+def test_folded_item_reads_cue_words_as_each_window_folded(body, lo, at):
+    # _host folds the item once and reads windows of it; folding each window anew gives the same ASCII words.
+    lo, at = min(lo, at, len(body)), min(max(lo, at), len(body))
+    before, low = body[lo:at], text_source.fold(body)
+    stem = text_source._CHAIN_STEM.search(low, lo, at)
+    first = text_source._first_of(text_source.fold(before), text_source._CHAIN_STEMS)
+    assert (stem.start() - lo if stem else None) == first
+    end = lo + len(before.rstrip())
+    assert low.endswith(text_source._CUE_ENDINGS, max(lo, end - 6), end) == \
+        text_source.fold(before.rstrip()[-6:]).endswith(text_source._CUE_ENDINGS)
+
+
+def _plain_sentence_ends(text: str) -> list[int]:
+    ends = [m.end() for m in text_source._SENTENCE_END.finditer(text)
+            if not text_source._abbreviation_before(text, m.start())]
+    return ends if ends and ends[-1] == len(text) else ends + [len(text)]
+
+
+_STOP_WORDS = st.sampled_from([*text_source._ABBREVIATIONS, "Mr", "MRS", "Sept", "Prof", "U", "S", "D", "C", "a", "x",
+                               "xst", "Smr", "Washington", "abcdefghijklmnop", "Mſ", "ıt", "é", ".", ". ", "!", "? ",
+                               "。", "\n", " ", "  ", "\"", "”", ")", "(", "A", "1"])
+
+
+@pytest.mark.parametrize("text", ["Mr. Smith met Dr. Chen. They went on Sept. 5. Then U.S. Ltd.", "Washington D.C. hosted it.",
+                                  "A talk by Prof\n. Li followed. Mr", "", "x.", "Smr. A", "The co. Ltd. And Inc. Go."])
+def test_sentence_ends_skip_abbreviations(text):
+    assert text_source._sentence_ends(text) == _plain_sentence_ends(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_STOP_WORDS, max_size=16).map("".join))
+def test_sentence_end_lookbehinds_are_abbreviation_before(text):
+    assert text_source._sentence_ends(text) == _plain_sentence_ends(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=8).map(sorted), st.integers(-2, 62))
+def test_sentence_start_and_lead_end_bisect_the_ends(ends, at):
+    text = "x" * 60
+    assert text_source.sentence_start(text, at, ends) == ([0] + [e for e in ends if e <= at])[-1]
+    assert text_source.lead_end(text, at, ends) == next((e for e in ends if e > at), len(text))
+
+
+def _plain_split_blocks(text: str) -> list:
+    out = []
+    wrapped = text_source._hard_wrapped(text)
+    for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        start = m.start()
+        pieces = [(m.start(), m.end())] if wrapped else \
+            [(start + n.start(), start + n.end()) for n in re.finditer(r"[^\n]+", text[m.start():m.end()])]
+        for s, e in pieces:
+            s, e = text_source._strip_span(text, s, e)
+            if e > s:
+                out.append(text_source.Block(s, e, text[s:e]))
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "word", " ", "\n", "\n\n", " \n", "\t", "\r", "x" * 30]), max_size=30).map("".join))
+def test_split_blocks_skips_the_line_search_in_one_line_chunks(text):
+    assert split_blocks(text) == _plain_split_blocks(text)
+
+
+@pytest.mark.parametrize("text", [BULLETIN, "On May 3, a team from Lima visited Chile and Peru, then met in Quito."])
+def test_host_is_one_of_the_mentions(text):
+    # _counterparts leaves the host's code out of its list of codes, as the mentions already hold it.
+    mentions = text_source.ctry.find_mentions(text)
+    for first, lead in [(0, len(text)), (0, 40), (30, 90), (len(text) // 2, len(text))]:
+        host = text_source._host(text, first, lead, mentions, "CHN")
+        assert host is None or any(host is m for m in mentions)
+
+
+def test_country_names_are_looked_up_once_per_code():
+    for iso3 in sorted(text_source.ctry.valid_codes())[:60] + ["CHN", "XKX", "USA"]:
+        host = text_source.ctry.Mention(iso3, 0, 3, iso3, "name")
+        assert text_source._place_name(host) == text_source._place_name(host) == text_source.ctry.country_name(iso3)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_STOP_WORDS.filter(lambda w: not any(c in w for c in "!?。")), max_size=16).map("".join))
+def test_full_stop_pattern_is_the_sentence_end_pattern_without_other_stops(text):
+    assert [m.end() for m in text_source._FULL_STOP_END_KEPT.finditer(text)] == \
+        [m.end() for m in text_source._SENTENCE_END_KEPT.finditer(text)]
+
+
+@pytest.mark.parametrize("method", ["text:bulletin-item", "text:news-dated-sentence", "text:news-publication-date"])
+def test_confidence_rounds_each_score_as_before(method):
+    for kind_conf in [0.0, 0.24, 0.32, 0.4, 0.48, 0.5, 0.56, 0.64, 0.7, 0.8, 0.9, 1.0, 1.7, -3.0]:
+        for host in (None, "host"):
+            for precision in ("day", "month", "year"):
+                date_span = text_source.DateSpan(date(2020, 1, 1), date(2020, 1, 1), precision, 0, 0, "")
+                score = 0.35 + 0.35 * kind_conf + (0.15 if host else 0.0)
+                score += 0.15 if method == "text:bulletin-item" or precision == "day" else 0.05
+                score -= 0.2 if method == "text:news-publication-date" else 0.0
+                for _ in range(2):  # computed, then from the cache
+                    assert text_source._confidence(kind_conf, host, date_span, method) == \
+                        round(max(0.05, min(1.0, score)), 3)

@@ -17,6 +17,7 @@ Offsets (``source_start``/``source_end``) index the decoded text for .txt and
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -147,11 +148,12 @@ def split_blocks(text: str) -> list[Block]:
     the file is hard-wrapped prose (lines of similar, short length), where
     they are only line wraps.
     """
-    chunks = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    chunks = [m.span() for m in _CHUNK.finditer(text)]
     wrapped = _hard_wrapped(text)
     out = []
     for start, end in chunks:
-        pieces = [(start, end)] if wrapped else _lines(text, start, end)
+        # A chunk without a line break is its one line (most paragraphs are): no need to look for lines in it.
+        pieces = [(start, end)] if wrapped or text.find("\n", start, end) < 0 else _lines(text, start, end)
         for s, e in pieces:
             s, e = _strip_span(text, s, e)
             if e > s:
@@ -159,8 +161,12 @@ def split_blocks(text: str) -> list[Block]:
     return out
 
 
+_CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+_LINE = re.compile(r"[^\n]+")
+
+
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(start + m.start(), start + m.end()) for m in re.finditer(r"[^\n]+", text[start:end])]
+    return [m.span() for m in _LINE.finditer(text, start, end)]
 
 
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
@@ -326,7 +332,10 @@ def _edition_year(sentence: str) -> list[DateSpan]:
 
 
 def _sentence_ends(text: str) -> list[int]:
-    ends = [m.end() for m in _SENTENCE_END.finditer(text) if not _abbreviation_before(text, m.start())]
+    # Most items end their sentences with full stops only: the pattern that opens with a plain "." lets the
+    # engine jump from one to the next instead of testing every character against the set of four.
+    stops = _SENTENCE_END_KEPT if "!" in text or "?" in text or "。" in text else _FULL_STOP_END_KEPT
+    ends = [m.end() for m in stops.finditer(text)]
     return ends if ends and ends[-1] == len(text) else ends + [len(text)]
 
 
@@ -334,6 +343,7 @@ _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
+    """Whether the stop at ``dot`` follows an abbreviation (the definition _SENTENCE_END_KEPT's look-behinds keep)."""
     word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
     if not word:
         return False
@@ -341,18 +351,41 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     return (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS
 
 
+def _abbreviation_lookbehinds() -> str:
+    """Negative look-behinds (two per word length) that refuse a stop where _abbreviation_before is true.
+
+    The word before a stop is the run of ASCII letters that ends at it, or just before a line break that ends
+    at it (``$`` matches there too); it is an abbreviation when it is one capital or in _ABBREVIATIONS, and
+    none of those is longer than 4 letters, so the 12-letter reach of _WORD_BEFORE never matters.
+    """
+    by_length: dict[int, list[str]] = {1: ["[A-Z]"]}
+    for word in sorted(_ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append("".join(f"[{c.upper()}{c}]" for c in word))
+    return "".join(rf"(?<!(?<![A-Za-z])(?:{'|'.join(alts)}){brk}[.!?。])"
+                   for alts in by_length.values() for brk in ("", r"\n"))
+
+
+# _SENTENCE_END without the stops _abbreviation_before refuses: one pass in the regex engine instead of a
+# Python call per stop (tests hold the two to the same answer).  The look-behinds come after the stop so that
+# the engine still skips to the stop characters fast.
+_SENTENCE_END_KEPT = re.compile(_SENTENCE_END.pattern + _abbreviation_lookbehinds())
+# The same for text without "!", "?" or "。" (tests hold it to _SENTENCE_END_KEPT).
+_FULL_STOP_END_KEPT = re.compile(r"\." + _SENTENCE_END_KEPT.pattern.removeprefix("[.!?。]"))
+assert _SENTENCE_END_KEPT.pattern.startswith("[.!?。]")  # the prefix the line above replaces
+
+
 def sentence_start(text: str, at: int, ends: list[int] | None = None) -> int:
     """Where the sentence holding position ``at`` starts (``ends``: ``_sentence_ends(text)``, if known)."""
-    starts = [0] + [e for e in (_sentence_ends(text) if ends is None else ends) if e <= at]
-    return starts[-1]
+    ends = _sentence_ends(text) if ends is None else ends
+    i = bisect_right(ends, at)  # ends ascend: the last one at or before ``at``
+    return ends[i - 1] if i else 0
 
 
 def lead_end(text: str, after: int = 0, ends: list[int] | None = None) -> int:
     """Where the first sentence that ends after ``after`` ends (``ends``: ``_sentence_ends(text)``, if known)."""
-    for end in _sentence_ends(text) if ends is None else ends:
-        if end > after:
-            return end
-    return len(text)
+    ends = _sentence_ends(text) if ends is None else ends
+    i = bisect_right(ends, after)  # the first end past ``after``
+    return ends[i] if i < len(ends) else len(text)
 
 
 def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
@@ -430,48 +463,69 @@ _CHAIN_STEMS = ("held", "staged", "hosted", "convened", "opened", "took", "locat
                 "started", "gathered", "met", "carried", "conducted", "visit", "toured", "arrived", "went")
 
 
+def _by_first_letter(words: tuple[str, ...]) -> str:
+    """An alternation of ``words`` grouped by first letter ("h(?:eld|osted)|..."): fewer branches to try per place."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(letter)}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+# The first stem, in one search that reads a window of the folded item in place (where the alternation starts
+# is where the first of the stems starts: see _first_of).
+_CHAIN_STEM = re.compile(_by_first_letter(_CHAIN_STEMS))
+
+
 def _host(body: str, first: int, lead: int, mentions, home: str):
     """The venue: the first cued mention in the lead, else the first foreign one, else the first."""
     in_lead = [m for m in mentions if first <= m.start < lead]
+    if not in_lead:
+        return None
+    # Folded once for the whole item: fold works character by character (its one exception, a Greek final
+    # sigma, is no ASCII letter), so a slice of it reads every ASCII cue word as folding the slice would.
+    low = fold(body)
     for m in in_lead:
-        before = body[max(0, m.start - 100): m.start]
-        if _cue_before(before) or _cued_chain(before, body, m, in_lead):
+        lo = max(0, m.start - 100)
+        before = body[lo: m.start]
+        if _cue_before(before, low, lo) or _cued_chain(before, low, lo, m, in_lead):
             return m
     foreign = [m for m in in_lead if m.iso3 != home]
     if foreign:
         return foreign[0]
-    return in_lead[0] if in_lead else None
+    return in_lead[0]
 
 
-def _cue_before(before: str) -> bool:
-    """Whether the words just before a mention ("in the", "sent to") make it the venue."""
-    if not fold(before.rstrip()[-6:]).endswith(_CUE_ENDINGS):
+def _cue_before(before: str, low: str, lo: int) -> bool:
+    """Whether the words just before a mention ("in the", "sent to") make it the venue.
+
+    ``before`` is ``body[lo:lo + len(before)]``, ``low`` is ``fold(body)``.
+    """
+    end = lo + len(before.rstrip())
+    if not low.endswith(_CUE_ENDINGS, max(lo, end - 6), end):  # fold(before.rstrip()[-6:]).endswith(...)
         return False
     backwards = before[::-1]  # see _VENUE_BEFORE_REVERSED: the same answer as _VENUE_BEFORE.search(before)
     return bool(_VENUE_BEFORE_REVERSED.match(backwards) or _DESTINATION_REVERSED.match(backwards))
 
 
-def _cued_chain(before: str, body: str, mention, in_lead) -> bool:
+def _cued_chain(before: str, low: str, lo: int, mention, in_lead) -> bool:
     # "held in a primary school of X Town, Y Division, Myanmar": the first mention after the cue counts.
-    first = _first_of(fold(before), _CHAIN_STEMS)
-    m = _VENUE_CHAIN.search(before, first) if first is not None else None
+    m = _CHAIN_STEM.search(low, lo, mention.start)  # the first stem in fold(before)
+    m = _VENUE_CHAIN.search(before, m.start() - lo) if m else None
     if not m:
         return False
-    cue_at = mention.start - len(before) + m.start()
+    cue_at = lo + m.start()
     return not any(cue_at <= other.start < mention.start for other in in_lead)
 
 
 def _first_of(text: str, words: tuple[str, ...]) -> int | None:
-    """Where the first occurrence of any of ``words`` starts (a few ``str.find`` beat one regex alternation)."""
+    """Where the first occurrence of any of ``words`` starts (the definition _CHAIN_STEM keeps for the stems)."""
     found = [at for at in map(text.find, words) if at >= 0]
     return min(found) if found else None
 
 
 def _counterparts(mentions, host, home: str) -> list[str]:
-    codes = [m.iso3 for m in mentions]
-    if host is not None:
-        codes.append(host.iso3)
-    return [c for c in dict.fromkeys(codes) if c and c != home]
+    # The host is one of the mentions (see _host): its code is among theirs already.
+    return [c for c in dict.fromkeys([m.iso3 for m in mentions]) if c and c != home]
 
 
 def _coordinates(host) -> tuple[float | None, float | None]:
@@ -510,9 +564,11 @@ def _event_name(lead: str) -> str | None:
     m = _EVENT_NAME.search(lead) if _EVENT_NAME_HINT.search(lead) else None
     if not m:
         return None
-    name = (m.group(1) or m.group(2)).strip()
-    name = re.sub(r"^(?:(?:during|at|in|on|for|from|of|the)\s+)+", "", name, flags=re.IGNORECASE)
+    name = _NAME_OPENING.sub("", (m.group(1) or m.group(2)).strip())
     return name if len(name.split()) >= 2 else None
+
+
+_NAME_OPENING = re.compile(r"^(?:(?:during|at|in|on|for|from|of|the)\s+)+", re.IGNORECASE)
 
 
 def _place_name(host) -> str | None:
