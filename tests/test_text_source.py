@@ -13,6 +13,24 @@ from etl.sources import text as text_source
 from etl.sources.base import Options
 from etl.sources.text import extract, html_to_text, is_chrome, read, split_blocks
 
+# Plain definitions that text.py's patterns replaced; the tests below hold the patterns to them.
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """Whether the stop at ``dot`` follows an abbreviation: one capital, or a word of _ABBREVIATIONS."""
+    word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
+    if not word:
+        return False
+    w = word.group()
+    return (len(w) == 1 and w.isupper()) or w.lower() in text_source._ABBREVIATIONS
+
+
+def _first_of(text: str, words: tuple[str, ...]) -> int | None:
+    """Where the first occurrence of any of ``words`` starts."""
+    found = [at for at in map(text.find, words) if at >= 0]
+    return min(found) if found else None
+
 DATA = Path(__file__).parent / "data"
 
 BULLETIN = """Member News of the Lakeside Friendship Network (2019.1-2019.6)
@@ -189,7 +207,7 @@ def test_venue_cues_read_backwards_anywhere(before):
 def test_first_stem_is_where_the_alternation_starts(text):
     alternation = re.compile("|".join(text_source._CHAIN_STEMS))
     m = alternation.search(text)
-    assert text_source._first_of(text, text_source._CHAIN_STEMS) == (m.start() if m else None)
+    assert _first_of(text, text_source._CHAIN_STEMS) == (m.start() if m else None)
 
 
 _CHAIN_WORDS = st.sampled_from(["Held", "held", "STAGED", "hosted", "took", "place", "Organised", "organized", "kicked",
@@ -204,7 +222,7 @@ def test_chain_stems_never_start_after_a_venue_chain_cue(before):
     # or the hand-kept stem list would silently drop venues.
     m = text_source._VENUE_CHAIN.search(before)
     if m:
-        first = text_source._first_of(text_source.fold(before), text_source._CHAIN_STEMS)
+        first = _first_of(text_source.fold(before), text_source._CHAIN_STEMS)
         assert first is not None and first <= m.start()
 
 
@@ -225,7 +243,7 @@ def test_folded_item_reads_cue_words_as_each_window_folded(body, lo, at):
     lo, at = min(lo, at, len(body)), min(max(lo, at), len(body))
     before, low = body[lo:at], text_source.fold(body)
     stem = text_source._CHAIN_STEM.search(low, lo, at)
-    first = text_source._first_of(text_source.fold(before), text_source._CHAIN_STEMS)
+    first = _first_of(text_source.fold(before), text_source._CHAIN_STEMS)
     assert (stem.start() - lo if stem else None) == first
     end = lo + len(before.rstrip())
     assert low.endswith(text_source._CUE_ENDINGS, max(lo, end - 6), end) == \
@@ -234,7 +252,7 @@ def test_folded_item_reads_cue_words_as_each_window_folded(body, lo, at):
 
 def _plain_sentence_ends(text: str) -> list[int]:
     ends = [m.end() for m in text_source._SENTENCE_END.finditer(text)
-            if not text_source._abbreviation_before(text, m.start())]
+            if not _abbreviation_before(text, m.start())]
     return ends if ends and ends[-1] == len(text) else ends + [len(text)]
 
 

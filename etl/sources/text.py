@@ -339,24 +339,12 @@ def _sentence_ends(text: str) -> list[int]:
     return ends if ends and ends[-1] == len(text) else ends + [len(text)]
 
 
-_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
-
-
-def _abbreviation_before(text: str, dot: int) -> bool:
-    """Whether the stop at ``dot`` follows an abbreviation (the definition _SENTENCE_END_KEPT's look-behinds keep)."""
-    word = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
-    if not word:
-        return False
-    w = word.group()
-    return (len(w) == 1 and w.isupper()) or w.lower() in _ABBREVIATIONS
-
-
 def _abbreviation_lookbehinds() -> str:
-    """Negative look-behinds (two per word length) that refuse a stop where _abbreviation_before is true.
+    """Negative look-behinds (two per word length) that refuse a stop after an abbreviation.
 
     The word before a stop is the run of ASCII letters that ends at it, or just before a line break that ends
     at it (``$`` matches there too); it is an abbreviation when it is one capital or in _ABBREVIATIONS, and
-    none of those is longer than 4 letters, so the 12-letter reach of _WORD_BEFORE never matters.
+    none of those is longer than 4 letters (tests hold it to the plain definition, kept there).
     """
     by_length: dict[int, list[str]] = {1: ["[A-Z]"]}
     for word in sorted(_ABBREVIATIONS):
@@ -365,7 +353,7 @@ def _abbreviation_lookbehinds() -> str:
                    for alts in by_length.values() for brk in ("", r"\n"))
 
 
-# _SENTENCE_END without the stops _abbreviation_before refuses: one pass in the regex engine instead of a
+# _SENTENCE_END without the stops that follow an abbreviation: one pass in the regex engine instead of a
 # Python call per stop (tests hold the two to the same answer).  The look-behinds come after the stop so that
 # the engine still skips to the stop characters fast.
 _SENTENCE_END_KEPT = re.compile(_SENTENCE_END.pattern + _abbreviation_lookbehinds())
@@ -472,7 +460,7 @@ def _by_first_letter(words: tuple[str, ...]) -> str:
 
 
 # The first stem, in one search that reads a window of the folded item in place (where the alternation starts
-# is where the first of the stems starts: see _first_of).
+# is where the first of the stems starts; tests hold it to a str.find per stem).
 _CHAIN_STEM = re.compile(_by_first_letter(_CHAIN_STEMS))
 
 
@@ -515,12 +503,6 @@ def _cued_chain(before: str, low: str, lo: int, mention, in_lead) -> bool:
         return False
     cue_at = lo + m.start()
     return not any(cue_at <= other.start < mention.start for other in in_lead)
-
-
-def _first_of(text: str, words: tuple[str, ...]) -> int | None:
-    """Where the first occurrence of any of ``words`` starts (the definition _CHAIN_STEM keeps for the stems)."""
-    found = [at for at in map(text.find, words) if at >= 0]
-    return min(found) if found else None
 
 
 def _counterparts(mentions, host, home: str) -> list[str]:
