@@ -291,3 +291,63 @@ def test_head_hint_matches_the_plain_alternation():
     samples += [w[:-1] for w in orgs._HEAD_HINT_WORDS] + [w.lower() for w in orgs._HEAD_HINT_WORDS]
     for text in samples:
         assert bool(orgs._HEAD_HINT.search(text)) == bool(plain.search(text)), text
+
+
+# The pattern _SEQ_RE stands for, written plainly (see the comment at _SEQ_RE).
+_PLAIN_SEQ_RE = orgs.re.compile(
+    rf"{orgs._FIRST_WORD}(?:(?:{orgs._GAP}(?:{orgs._CONN}{orgs._GAP})*|{orgs._DASH}){orgs._WORD})*"
+)
+_BLANK_PIECES = list("Aa1Đé \t\n-–—‐’'.&s,")
+_BLANK_PIECES += ["of", "the", "and", "in", "on", "with", "for", "In", "Of", "UN", "\n\n"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(_seq_texts, st.lists(st.sampled_from(_BLANK_PIECES), max_size=30).map("".join)))
+@example("Vietnam - China Friendship Association of the\nPeople's Republic \n of  China –\tForum")
+@example("A \n of \n\n B")
+@example("A\t\t– In’ and A -\tInIn‐ĐA")
+def test_sequence_pattern_matches_its_plain_form(text):
+    assert [m.span() for m in orgs._SEQ_RE.finditer(text)] == [m.span() for m in _PLAIN_SEQ_RE.finditer(text)]
+
+
+# Names of the table in every kind of company: quotes, hyphens and letters glued on, line breaks, lower case.
+_KNOWN_TABLE = orgs.default_table().extended(
+    [("Labour Union of Testland", "Labour Union of Testland"), ("4-H Club of Testland", "4-H Club of Testland")]
+)
+_KNOWN_PIECES = [
+    "China Association for NGO Cooperation", "World Health Organization", "world health organization", "United",
+    "Chinese People’s Association for Friendship with Foreign Countries", "China", "Labor Union of Testland",
+    "4-H Club of Testland", "4 H Club", "x", "'", "’", "-", " ", "\n", "(", ")", "WHO", "the ", "Nations", "ABC",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_KNOWN_PIECES), max_size=12).map("".join))
+@example("pro-China Association for NGO Cooperation")
+@example("'World Health Organization' and xWorld Health Organization")
+@example("The Labor Union of Testland and the 4-H Club of Testland")
+def test_a_known_name_begins_in_a_sequence_that_may_hold_one(text):
+    # The shortcut in find_organizations: no sequence that may begin a known name, no known name.
+    if orgs._table_names(text, _KNOWN_TABLE):
+        assert orgs._named_spans(text, _KNOWN_TABLE)[2]
+
+
+def test_literal_starts_of_the_trie():
+    table = AliasTable([("Labour Union of Testland", ""), ("4-H Club of Testland", ""), ("China Association", "")])
+    assert table.starts_re.pattern == "4|China|Labo"  # "Labou?r": the "u" may be missing
+    assert AliasTable([("eBay Foundation", "")]).starts_re is None  # a small letter begins no sequence
+    assert AliasTable().starts_re is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 9)), max_size=12))
+def test_overlaps_sort_as_first_and_longest(spans):
+    found = [(start, start + length, str(i), str(tag)) for i, (start, length, tag) in enumerate(spans)]
+    expected = sorted(found, key=orgs._first_and_longest)
+    got = [(m.start, m.end, m.name, m.surface) for m in orgs._resolve_overlaps(list(found))]
+    last_end, kept = -1, []
+    for start, end, name, surface in expected:
+        if start >= last_end:
+            kept.append((start, end, name, surface))
+            last_end = end
+    assert got == kept
