@@ -411,9 +411,10 @@ def test_find_mentions_on_a_long_text():
 def test_matcher_shortcut_tables():
     matcher = C._matcher()
     # A "whole" head is its own longest form: no prefix, and no longer form begins with it.
-    assert matcher.whole <= matcher.heads
-    for word in matcher.whole:
+    assert matcher.whole.keys() <= matcher.heads
+    for word, form in matcher.whole.items():
         assert word in matcher.forms and word not in matcher.prefixes and word not in matcher.stems
+        assert form is matcher.forms[word]
     # An ASCII text can hold only the ASCII lowercase-initial beginnings.
     assert set(matcher.ascii_others) == {b for b in matcher.others if b.isascii()}
 
@@ -497,9 +498,11 @@ def test_find_mentions_gates_hold_wherever_compound_or_organization_holds(before
     near_hyphen = text[end : end + 1] in C._HYPHEN_SET or text[start - 1 : start] in C._HYPHEN_SET
     if C._is_compound(text, start, end):
         assert near_hyphen
-    may_be_org = text[end : end + 1] in C._RUN_OPENERS or text[start - 2 : start] in C._ORG_WORD_TAILS
-    if C._in_organization(text, start, end):
-        assert may_be_org
+    # Each half of _in_organization has its own gate.
+    if C._org_run_follows(text, end):
+        assert text[end : end + 1] in C._RUN_OPENERS
+    if C._org_word_before(text, start):
+        assert text[start - 2 : start] in C._ORG_WORD_TAILS
 
 
 def test_space_chars_are_every_white_space_character():

@@ -991,7 +991,8 @@ class _Matcher:
     prefixes: dict[str, str]
     stems: frozenset[str]  # see _stems: a span of text that is none of these cannot grow into a form
     heads: frozenset[str]  # the first word of every form and prefix (see _first_word)
-    whole: frozenset[str]  # heads that are forms but no prefix and no stem: the longest form where they stand
+    whole: dict[str, _Form]  # heads that are forms but no prefix and no stem (the longest form where they
+    # stand), with their form
     capitals: re.Pattern  # a capitalised word not preceded by a word character
     others: tuple[str, ...]  # how the few forms that do not begin with a capital begin ("the State of", "'s-Her")
     ascii_others: tuple[str, ...]  # those of ``others`` that an ASCII text can hold
@@ -1011,7 +1012,7 @@ def _matcher() -> _Matcher:
         prefixes,
         stems,
         heads,
-        frozenset(w for w in heads if w in forms and w not in prefixes and w not in stems),
+        {w: forms[w] for w in heads if w in forms and w not in prefixes and w not in stems},
         # The look-behind comes after the first character so that the engine can skip ahead to capitals.
         re.compile(rf"[{capitals}](?<!\w.)\w*", re.DOTALL),
         others,
@@ -1019,30 +1020,10 @@ def _matcher() -> _Matcher:
     )
 
 
-def _spans(text: str, matcher: _Matcher) -> list[tuple[int, int, bool]]:
-    """(start, end, is_prefix) of each candidate mention, left to right and not overlapping.
-
-    At each place not preceded by a word character, the longest compound prefix followed by a hyphen
-    and a word character wins ("Sino-"); else the longest form followed by no word character.  This is
-    what one regex alternation over every form would find, without compiling one (seconds for 40k forms).
-    """
-    spans, pos, whole = [], 0, matcher.whole
-    for start, first_end, word in _candidates(text, matcher):
-        if start >= pos:
-            if word in whole:  # most heads: what _longest_at would answer at once, without the call
-                end, is_prefix = first_end, False
-            else:
-                end, is_prefix = _longest_at(text, start, first_end, matcher)
-            if end:
-                spans.append((start, end, is_prefix))
-                pos = end
-    return spans
-
-
-def _candidates(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
-    """(start, end, text) of the first word of every place where a form or prefix may begin, in order."""
+def _candidates(text: str, matcher: _Matcher) -> list[tuple[tuple[int, int], str]]:
+    """((start, end), text) of the first word of every place where a form or prefix may begin, in order."""
     heads = matcher.heads
-    found = [(m.start(), m.end(), word) for m in matcher.capitals.finditer(text) if (word := m[0]) in heads]
+    found = [(m.span(), word) for m in matcher.capitals.finditer(text) if (word := m[0]) in heads]
     # Most texts hold none of the lowercase-initial beginnings: an `in` test each is cheaper than a find.
     others = matcher.ascii_others if text.isascii() else matcher.others
     rare = [beginning for beginning in others if beginning in text]
@@ -1050,7 +1031,7 @@ def _candidates(text: str, matcher: _Matcher) -> list[tuple[int, int, str]]:
         # They never start where a capitalised word does (their first character is no capital), and
         # a place found twice would be tried twice to the same effect: a sorted union is the merge.
         ends = {i: _WORD_RUN.match(text, i + 1).end() for i in _others_at(text, rare)}
-        found = sorted({*found, *((i, end, text[i:end]) for i, end in ends.items())})
+        found = sorted({*found, *(((i, end), text[i:end]) for i, end in ends.items())})
     return found
 
 
@@ -1115,11 +1096,20 @@ def _is_compound(text: str, start: int, end: int) -> bool:
 
 
 def _in_organization(text: str, start: int, end: int) -> bool:
-    # _CAP_RUN opens with a space or a tab; most mentions end at punctuation, sparing the match.
-    run = _CAP_RUN.match(text, end) if text[end:end + 1] in (" ", "\t") else None
+    """Whether the mention ``text[start:end]`` stands inside an organization's name (find_mentions gates the
+    two tests apart, each on the characters it needs)."""
+    return _org_run_follows(text, end) or _org_word_before(text, start)
+
+
+def _org_run_follows(text: str, end: int) -> bool:
+    """Whether capitalised words that hold an organization word follow ("China Friendship Association")."""
+    run = _CAP_RUN.match(text, end)  # it opens with a space or a tab: most mentions end at punctuation
     # The run's words never begin or end with ",.;:" (see _CAP_RUN), so they are looked up as they are.
-    if run and not _ORG_WORDS.isdisjoint(run.group().split()):
-        return True
+    return run is not None and not _ORG_WORDS.isdisjoint(run.group().split())
+
+
+def _org_word_before(text: str, start: int) -> bool:
+    """Whether an organization word, "of" or "for" and maybe "the" come just before ("Bank of China")."""
     if not _may_follow_org_word(text, max(0, start - 40), start):
         return False  # spares most mentions the search
     before = _ORG_BEFORE.search(text, max(0, start - 40), start)
@@ -1174,25 +1164,37 @@ def find_mentions(text: str) -> list[Mention]:
         ``kind`` is "compound" for hyphenated pairs, "organization" inside an organization's name,
         otherwise "name", "demonym" or "city".
     """
-    matcher, out = _matcher(), []
-    for start, end, is_prefix in _spans(text, matcher):
-        surface = text[start:end]
-        if is_prefix:
-            iso3, kind = matcher.prefixes[surface], "demonym"
-        else:
-            form = matcher.forms[surface]
-            if form.iso3 is None or (form.single_city and not _city_allowed(text, start)):
+    matcher, out, pos = _matcher(), [], 0
+    whole, forms = matcher.whole, matcher.forms
+    # Left to right, at each candidate not inside the mention before, the longest compound prefix followed
+    # by a hyphen and a word character ("Sino-"), else the longest form followed by no word character: what
+    # one regex alternation over every form would find, without compiling one (seconds for 40k forms).
+    for (start, end), surface in _candidates(text, matcher):
+        if start < pos:
+            continue
+        form = whole.get(surface)  # most heads: what _longest_at would answer at once, without the call
+        if form is None:
+            end, is_prefix = _longest_at(text, start, end, matcher)
+            if not end:
                 continue
+            surface = text[start:end]
+            form = None if is_prefix else forms[surface]  # None from here on: a compound prefix
+        pos = end  # a dropped mention (blocked, a refused city) still hides what it covers
+        if form is None:
+            iso3, kind = matcher.prefixes[surface], "demonym"
+        elif form.iso3 is None or (form.single_city and not _city_allowed(text, start)):
+            continue
+        else:
             iso3, kind = form.iso3, form.kind
         # One-character looks around the span rule out the two tests below for most mentions (a slice
         # at the text's edge is empty, and in neither set).
         after = text[end : end + 1]
         if (after in _HYPHEN_SET or text[start - 1 : start] in _HYPHEN_SET) and _is_compound(text, start, end):
             kind = "compound"
-        elif (after in _RUN_OPENERS or text[start - 2 : start] in _ORG_WORD_TAILS) and _in_organization(
-            text, start, end
+        elif (after in _RUN_OPENERS and _org_run_follows(text, end)) or (
+            text[start - 2 : start] in _ORG_WORD_TAILS and _org_word_before(text, start)
         ):
-            kind = "organization"
+            kind = "organization"  # the two halves of _in_organization, each behind its own gate
         out.append(Mention(iso3, start, end, surface, kind))
     return out
 
