@@ -310,6 +310,34 @@ def test_sequence_pattern_matches_its_plain_form(text):
     assert [m.span() for m in orgs._SEQ_RE.finditer(text)] == [m.span() for m in _PLAIN_SEQ_RE.finditer(text)]
 
 
+_ASCII_PIECES = list("AaZz09_ \t\n-'.&,(x") + ["of", "the", "and", "in", "In", "UN", "'s", " - ", "\n\n", "Association"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_ASCII_PIECES), max_size=40).map("".join))
+@example("Vietnam - China Friendship Association of the\nPeople's Republic \n of  China -\tForum")
+@example("x'A B-C D.E_F'G 'H's I' of J")
+def test_ascii_sequence_pattern_matches_the_general_one_on_ascii_text(text):
+    assert [m.span() for m in orgs._SEQ_RE_ASCII.finditer(text)] == [m.span() for m in orgs._SEQ_RE.finditer(text)]
+
+
+_AFTER_NAME_PIECES = list(" \t\n(–—-)x") + ["(CPAFFC)", "(Lebanon)", " – Other Name –", "— Ab Cd —", "C", "CP", "AB1"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_AFTER_NAME_PIECES), max_size=12).map("".join))
+@example(" (CPAFFC) and more")
+@example(" – Norges Gründerforening – said")
+def test_definitions_do_nothing_where_their_mark_is_missing(after):
+    # find_organizations calls _definitions only where _DEFINITION_MARK matches: elsewhere it must change nothing.
+    text = CPAFFC + after
+    end = len(CPAFFC)
+    local, blocked, found = {}, set(), [(0, end, CPAFFC, CPAFFC)]
+    orgs._definitions(text, end, CPAFFC, local, blocked, found)
+    if not orgs._DEFINITION_MARK.match(text, end):
+        assert (local, blocked, found) == ({}, set(), [(0, end, CPAFFC, CPAFFC)])
+
+
 # Names of the table in every kind of company: quotes, hyphens and letters glued on, line breaks, lower case.
 _KNOWN_TABLE = orgs.default_table().extended(
     [("Labour Union of Testland", "Labour Union of Testland"), ("4-H Club of Testland", "4-H Club of Testland")]
