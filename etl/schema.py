@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -173,10 +175,20 @@ def typed_frame(rows: Sequence[Mapping], columns: tuple[Column, ...]) -> pd.Data
     a bug to fix, not data to coerce.  Building a small frame this way costs a fifth of letting pandas
     infer each column and then converting it.
     """
-    data = {c.name: _typed([row[c.name] for row in rows], c.dtype) for c in columns if c.dtype != "string"}
-    names = [c.name for c in columns if c.dtype == "string"]
-    data.update(zip(names, _strings([[row[name] for row in rows] for name in names]), strict=True))
-    return pd.DataFrame({c.name: data[c.name] for c in columns}, copy=False)
+    names = [c.name for c in columns]
+    cells = dict(zip(names, _transposed(rows, names), strict=True))
+    strings = [c.name for c in columns if c.dtype == "string"]
+    data = dict(zip(strings, _strings([cells[name] for name in strings]), strict=True))
+    return pd.DataFrame(
+        {c.name: data[c.name] if c.dtype == "string" else _typed(cells[c.name], c.dtype) for c in columns}, copy=False
+    )
+
+
+def _transposed(rows: Sequence[Mapping], names: list[str]) -> list[Sequence]:
+    """The cells of ``rows`` column by column (one tuple per name): one C-level pass instead of one per column."""
+    if not rows or len(names) < 2:
+        return [[row[name] for row in rows] for name in names]
+    return list(zip(*map(itemgetter(*names), rows), strict=True))
 
 
 def _strings(columns: list[list]) -> list[pd.arrays.ArrowStringArray]:
@@ -186,18 +198,20 @@ def _strings(columns: list[list]) -> list[pd.arrays.ArrowStringArray]:
     columns of a few dozen cells, so converting them together and slicing (slices share the buffer) halves
     the cost.
     """
-    flat = pa.array([v for values in columns for v in values], pa.large_string())
+    flat = pa.array(list(chain.from_iterable(columns)), pa.large_string())
     n = len(columns[0]) if columns else 0
     return [pd.arrays.ArrowStringArray(flat.slice(i * n, n)) for i in range(len(columns))]
 
 
-def _typed(values: list, dtype: str):
+def _typed(values: Sequence, dtype: str):
     """One column of plain values (see :func:`typed_frame`) as the array its declared dtype stores."""
     if dtype == "string":
         return _strings([values])[0]
     if dtype == "date":
         return _dates(values)
     if dtype == "Int64":
+        if None not in values:  # the usual case (offsets): numpy reads the ints whole
+            return pd.arrays.IntegerArray(np.array(values, dtype=np.int64), np.zeros(len(values), dtype=bool))
         mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
         ints = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=len(values))
         return pd.arrays.IntegerArray(ints, mask)
@@ -210,13 +224,16 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min  # NaT's bit pattern in datetime64
 
 
-def _dates(values: list) -> np.ndarray:
+def _dates(values: Sequence) -> np.ndarray:
     """``datetime.date`` cells (or None) as ``datetime64[s]`` midnights.
 
     Day ordinals do in plain integers what a round trip through Arrow's date32 and timestamp types does at
     three times the cost.  ``date.toordinal`` called unbound raises TypeError on anything but a date, as
     Arrow did; ordinal 0 is free to mark None because ``date.min`` has ordinal 1.
     """
+    if None not in values:  # the usual case: no generator, no mask
+        ordinals = np.fromiter(map(date.toordinal, values), dtype=np.int64, count=len(values))
+        return ((ordinals - _EPOCH_ORDINAL) * 86_400).view("datetime64[s]")
     ordinals = np.fromiter((0 if v is None else date.toordinal(v) for v in values), dtype=np.int64, count=len(values))
     seconds = (ordinals - _EPOCH_ORDINAL) * 86_400
     seconds[ordinals == 0] = _NAT
@@ -237,8 +254,6 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == "float64":
         return pd.to_numeric(values, errors="coerce").astype("float64")
     if values.dtype == object and len(values):
-        from itertools import chain
-
         from etl.arrays import distinct_objects
 
         # Every cell a list (exactly) of str (exactly): nothing to convert.  Cells often share a list, so

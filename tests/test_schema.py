@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.schema import (
@@ -13,6 +13,7 @@ from etl.schema import (
     REJECT_COLUMNS,
     _dates,
     _strings,
+    _typed,
     arrow_schema,
     codebook,
     conform,
@@ -202,6 +203,42 @@ def test_typed_frame_refuses_a_cell_of_the_wrong_type(column, bad):
     # Adapters hand over plain values of the column's type: anything else is a bug, not data to coerce.
     with pytest.raises((TypeError, ValueError)):
         typed_frame([_plain_row(**{column: bad})], EVENT_COLUMNS)
+
+
+def _typed_frame_plainly(rows, columns):
+    """typed_frame as it was: one list per column, each converted alone, and the public constructor."""
+    data = {c.name: _typed([row[c.name] for row in rows], c.dtype) for c in columns}
+    return pd.DataFrame(data, copy=False)
+
+
+_PLAIN_CELLS = {
+    "string": st.one_of(st.none(), st.text(max_size=5)), "date": st.one_of(st.none(), st.dates()),
+    "Int64": st.one_of(st.none(), st.integers(-2**63, 2**63 - 1)), "float64": st.one_of(st.none(), st.floats()),
+    "list": st.lists(st.text(max_size=3), max_size=2),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(0, 4), st.sampled_from([EVENT_COLUMNS, EVENT_COLUMNS[:1], EVENT_COLUMNS[14:17]]),
+       st.booleans())
+def test_typed_frame_equals_the_plain_construction(data, n, columns, no_nulls):
+    # Columns without a None take numpy's whole-list paths: draw them often.
+    cells = {dtype: strategy.filter(lambda v: v is not None) if no_nulls else strategy
+             for dtype, strategy in _PLAIN_CELLS.items()}
+    rows = [{c.name: data.draw(cells[c.dtype]) for c in columns} for _ in range(n)]
+    typed, plain = typed_frame(rows, columns), _typed_frame_plainly(rows, columns)
+    pd.testing.assert_frame_equal(typed, plain, check_exact=True)
+    assert list(typed.dtypes) == list(plain.dtypes) and typed.index.equals(pd.RangeIndex(n))
+    table, plain_table = pa.Table.from_pandas(typed), pa.Table.from_pandas(plain)
+    assert table.equals(plain_table) and table.schema.metadata == plain_table.schema.metadata
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-2**63, 2**63 - 1))), st.booleans())
+def test_int_columns_equal_the_masked_conversion(values, no_nulls):
+    values = [v for v in values if v is not None] if no_nulls else values
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    ints = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=len(values))
+    pd.testing.assert_extension_array_equal(_typed(values, "Int64"), pd.arrays.IntegerArray(ints, mask))
 
 
 @given(st.lists(st.one_of(st.none(), st.dates())))

@@ -316,6 +316,14 @@ def test_country_names_are_looked_up_once_per_code():
         assert text_source._place_name(host) == text_source._place_name(host) == text_source.ctry.country_name(iso3)
 
 
+def test_full_stop_pattern_replaces_the_sentence_end_patterns_stop_class():
+    # removeprefix leaves a pattern unchanged when the prefix is missing: the full-stop pattern would then
+    # want a "." before the stop class instead of replacing it.
+    kept = text_source._SENTENCE_END_KEPT.pattern
+    assert kept.startswith("[.!?。]")
+    assert text_source._FULL_STOP_END_KEPT.pattern == r"\." + kept[len("[.!?。]"):]
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_STOP_WORDS.filter(lambda w: not any(c in w for c in "!?。")), max_size=16).map("".join))
 def test_full_stop_pattern_is_the_sentence_end_pattern_without_other_stops(text):
