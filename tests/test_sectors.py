@@ -106,7 +106,10 @@ def _plain_event_type(low: str, lead_end: int) -> tuple[str, str]:
 
 def _same_cues(text: str) -> None:
     low = sectors.fold(text)
-    assert sectors._sector_matches(low) == _plain_sector_matches(low)
+    found = {}
+    for start, i in sectors._sector_matches(low):
+        found.setdefault(i, []).append(start)
+    assert found == _plain_sector_matches(low)
     for strength in ("keywords", "weak_keywords"):
         fast, plain = sectors.find_type_cue(low, strength), sectors._type_pattern(strength).search(low)
         assert (fast and (fast.span(), fast.lastgroup)) == (plain and (plain.span(), plain.lastgroup))
@@ -240,3 +243,18 @@ def test_fold_keeps_each_offset(text):
     lower = text.lower()
     assert low == (lower if len(lower) == len(text) and "ı" not in lower and "ſ" not in lower else slow)
     assert len(low) == len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PHRASE_TEXTS, st.integers(0, 200),
+       st.lists(st.tuples(st.integers(-5, 250), st.integers(-5, 60)), max_size=40))
+def test_one_walk_along_many_spans_is_the_any_test(text, lead_end, spans):
+    """The ranking walks the sorted spans once: the same as asking of each match whether any span holds it,
+    with nested, overlapping, empty, reversed and unsorted spans, and many of them (a long page)."""
+    org_spans = [(a, a + n) for a, n in spans]
+    assert classify(text, lead_end, org_spans) == _plain_classify(text, lead_end, org_spans)
+
+
+def test_the_whole_text_marker_is_no_type_name():
+    codes = set(codebook()["event_types"])
+    assert not isinstance(sectors._WHOLE, str) and sectors._WHOLE not in codes

@@ -16,11 +16,9 @@ is a conference, while "the delegation visited the expo" is a visit.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate, groupby
+from itertools import groupby
 from typing import NamedTuple
 
 from etl.normalize._chunks import ChunkScan
@@ -170,12 +168,13 @@ class _Cue(NamedTuple):
     beginning: str
     tail: int  # characters from here to the chunk's end
     sectors: tuple[tuple[int, int | None], ...]  # (sector index, match length or None) where one may match
-    keywords: str | None  # the strong type cue's type, "" when none matches, None when none may start here
-    weak_keywords: str | None  # the same for the weak one
+    keywords: str | object | None  # the strong type cue's type, "" when none matches, None when none may start here
+    weak_keywords: str | object | None  # the same for the weak one
 
 
-# A type cue that the chunk alone cannot settle (a keyword of its vocabulary may span a space).
-_WHOLE = "<whole text>"
+# A type cue that the chunk alone cannot settle (a keyword of its vocabulary may span a space).  A sentinel
+# object, compared by identity: no type's name can be taken for it.
+_WHOLE = object()
 
 
 @dataclass(frozen=True)
@@ -239,7 +238,7 @@ def _sectors_at(chunk: str, offset: int, scan: _Scan, plan) -> tuple[tuple[int, 
     return tuple(out)
 
 
-def _type_at(chunk: str, offset: int, scan: _Scan, plan) -> str | None:
+def _type_at(chunk: str, offset: int, scan: _Scan, plan) -> str | object | None:
     """A type vocabulary's field of :class:`_Cue` at ``chunk[offset:]``."""
     if not plan:
         return None
@@ -317,12 +316,12 @@ def _first_cue(low: str, hits, strength: str, end: int) -> tuple[int, str] | Non
     return None
 
 
-def _sector_matches(low: str, hits=None) -> dict[int, list[int]]:
-    """Sector index -> where its matches start in folded text: what ``finditer`` of its pattern gives.
+def _sector_matches(low: str, hits=None):
+    """``(start, sector index)`` of every sector match in folded text, in text order: for each sector, what
+    ``finditer`` of its pattern gives.
 
     ``hits``: ``_cues().hits(low)``, when the caller has it.
     """
-    found: dict[int, list[int]] = {}
     free_from: dict[int, int] = {}  # matches of one sector do not overlap
     for pos, (_, _, sectors, _, _) in _cues().hits(low) if hits is None else hits:  # a _Cue, unpacked: cheaper
         for i, length in sectors:
@@ -334,8 +333,7 @@ def _sector_matches(low: str, hits=None) -> dict[int, list[int]]:
                 free_from[i] = hit.end()
             else:
                 free_from[i] = pos + length
-            found.setdefault(i, []).append(pos)
-    return found
+            yield pos, i
 
 
 def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, int]] = ()) -> Classification:
@@ -373,35 +371,26 @@ def _ranked_sectors(lead_end: int, org_spans, low: str, hits) -> list[tuple[floa
     """``(-score, first match, sector index)`` of every sector that matches, best first.
 
     The lead's matches weigh more, those inside organization names less.  Ties go to the earliest first
-    match, then to codebook order.  ``low`` is the folded text and ``hits`` its cue scan.
+    match, then to codebook order.  ``low`` is the folded text and ``hits`` its cue scan.  Matches are scored
+    as they are found: one pass, no lists of starts.
     """
-    in_org = _inside_any(org_spans) if org_spans else None  # most texts name no organization
-    ranked = []
-    for i, starts in _sector_matches(low, hits).items():
-        total = 0.0
-        for start in starts:
-            weight = LEAD_WEIGHT if start < lead_end else 1.0
-            if in_org is not None and in_org(start):
-                weight *= ORG_WEIGHT
-            total += weight
-        # Matches come in order, so the first is the earliest (a match starts inside the text, and
-        # folding keeps the text's length).
-        ranked.append((-total, starts[0], i))
+    totals: dict[int, float] = {}
+    firsts: dict[int, int] = {}
+    # Matches come in text order, so one walk along the sorted spans says whether a match lies in one: ``reach``
+    # is the furthest end of the spans that start at or before it (cheaper than a search per match).
+    spans, k, reach = sorted(org_spans), 0, -1
+    for pos, i in _sector_matches(low, hits):
+        while k < len(spans) and spans[k][0] <= pos:
+            reach = max(reach, spans[k][1])
+            k += 1
+        weight = (LEAD_WEIGHT if pos < lead_end else 1.0) * (ORG_WEIGHT if reach > pos else 1.0)
+        if i in totals:
+            totals[i] += weight
+        else:  # the first match of a sector is its earliest
+            totals[i], firsts[i] = weight, pos
+    ranked = [(-total, firsts[i], i) for i, total in totals.items()]
     ranked.sort()
     return ranked
-
-
-def _inside_any(spans) -> Callable[[int], bool]:
-    """``pos -> any(s <= pos < e for s, e in spans)`` in O(log n): a long page names thousands of organizations."""
-    spans = sorted(spans)
-    starts = [s for s, _ in spans]
-    reach = list(accumulate((e for _, e in spans), max))
-
-    def inside(pos: int) -> bool:
-        k = bisect_right(starts, pos)
-        return k > 0 and reach[k - 1] > pos
-
-    return inside
 
 
 def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> tuple[str, str]:
