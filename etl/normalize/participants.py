@@ -234,6 +234,7 @@ _ANCHOR_WORDS = frozenset().union(_PEOPLE, _NUMBER_WORDS, _MEMBER_WORDS, _GROUP_
 # ASCII letters and digits stay, every other byte becomes a space: a non-ASCII character then splits a word, which
 # can only add words to the set (a false alarm that costs a scan), never hide one.
 _ASCII_ALNUM = bytes(b if b < 128 and chr(b).isalnum() else ord(" ") for b in range(256))
+_ANCHOR_BYTES = frozenset(word.encode("ascii") for word in _ANCHOR_WORDS)
 
 
 @frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
@@ -391,8 +392,9 @@ def _anchor_words(low: str) -> set[str]:
 
     One pass at C speed (encode, translate, split) instead of a ``str.find`` per word.
     """
-    ascii_words = low.encode("utf-8", "surrogatepass").translate(_ASCII_ALNUM).decode("ascii").split()
-    return _ANCHOR_WORDS.intersection(ascii_words)
+    # Split as bytes, with no decode: only letters, digits and spaces are left, which bytes.split splits as str.split.
+    ascii_words = low.encode("utf-8", "surrogatepass").translate(_ASCII_ALNUM).split()
+    return {word.decode("ascii") for word in _ANCHOR_BYTES.intersection(ascii_words)}
 
 
 def _candidates(low: str, words: set[str]):
@@ -529,6 +531,8 @@ def _sentence_ends(low: str) -> list[int]:
     n = len(low)
     ends = []
     for mark in ".!?;":
+        if mark not in low:  # "in" costs less than a find, whose arguments are parsed as a tuple
+            continue
         i = low.find(mark)
         while i != -1:
             if i + 1 == n or low[i + 1].isspace():  # str.isspace is the \s of str patterns
