@@ -180,6 +180,15 @@ def test_title_period(title, expected):
         ("A title\nMarch 9, 2014\nBody text", ("2014-03-09", "March 9, 2014")),
         ("A title\nOn March 9, 2014, a long sentence about a forum begins the body.", None),
         ("A title\n\nIn January, volunteers left.", None),
+        # a label after a source on one metadata line, with its colon
+        ("A title\nSource: Partner Wire | Updated: 2023-11-28 09:15\nBody", ("2023-11-28", "2023-11-28")),
+        ("A title\nEditor: Wang Li   Date: 5 May 2020\nBody", ("2020-05-05", "5 May 2020")),
+        ("A title\nSource: the date of the fair 2023-11-28\nBody", None),  # no colon after "date"
+        # a date line in brackets
+        ("An item\n[2022-04-12]\nAnother", ("2022-04-12", "2022-04-12")),
+        ("An item\n【2022-04-12】\nAnother", ("2022-04-12", "2022-04-12")),
+        ("# Digest\n### 8 March 2022\nAn item", ("2022-03-08", "8 March 2022")),
+        ("# Digest\n**8 March 2022**\nAn item", ("2022-03-08", "8 March 2022")),
     ],
 )
 def test_publication_date(text, expected):
@@ -433,10 +442,13 @@ def _plain_publication_date(text):
     for line in text[:4000].split("\n")[:20]:
         label = dates_module._PUB_LABEL.match(line)
         rest_at = label.end() if label and label.end() > len(line) - len(line.lstrip()) else None
+        inline = dates_module._PUB_LABEL_INLINE.search(line)
+        if rest_at is None and inline and len(line) <= 120:
+            rest_at = inline.end()
         spans = find_dates(line)
         if rest_at is not None and spans and spans[0].char_start == rest_at:
             return dates_module._shift(spans[0], offset)
-        lead = len(line) - len(line.lstrip())
+        lead = len(line) - len(line.lstrip(" \t([【〔（「#*_"))
         if (unlabelled is None and spans and spans[0].char_start == lead and spans[0].precision == "day"
                 and len(line.strip()) <= 60):
             unlabelled = dates_module._shift(spans[0], offset)
@@ -467,7 +479,8 @@ def test_leading_date_sees_modifiers_across_the_limit(text, within):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(_SCAN_TEXTS, st.sampled_from(["Date: 2023-01-29", "Published: 13 June 2018", "2018/06/13",
-                                                         "  June 13, 2018  ", "Time:", "Updated on"])),
+                                                         "  June 13, 2018  ", "Time:", "Updated on", "[2018-06-13]",
+                                                         "Source: X | Updated: 2018-06-13", "( 2018/06/13"])),
                 max_size=8).map("\n".join))
 def test_publication_date_reads_only_lines_that_can_date_the_page(text):
     assert publication_date(text) == _plain_publication_date(text)

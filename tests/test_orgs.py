@@ -379,3 +379,15 @@ def test_overlaps_sort_as_first_and_longest(spans):
             kept.append((start, end, name, surface))
             last_end = end
     assert got == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("2019.05.12 The China-Pakistan Youth Exchange Center held a cricket match.", "China-Pakistan Youth Exchange Center"),
+        ("12/05 Red Cross Society of China sent tents.", "Red Cross Society of China"),
+    ],
+)
+def test_a_date_opening_an_item_is_no_part_of_a_name(text, name):
+    found = find_organizations(text)
+    assert [(o.name, text[o.start:o.end]) for o in found] == [(name, name)]

@@ -4,6 +4,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -331,7 +332,8 @@ def test_full_stop_pattern_is_the_sentence_end_pattern_without_other_stops(text)
         [m.end() for m in text_source._SENTENCE_END_KEPT.finditer(text)]
 
 
-@pytest.mark.parametrize("method", ["text:bulletin-item", "text:news-dated-sentence", "text:news-publication-date"])
+@pytest.mark.parametrize("method", ["text:bulletin-item", "text:news-dated-sentence", "text:news-publication-date",
+                                    "text:news-dateline"])
 def test_confidence_rounds_each_score_as_before(method):
     for kind_conf in [0.0, 0.24, 0.32, 0.4, 0.48, 0.5, 0.56, 0.64, 0.7, 0.8, 0.9, 1.0, 1.7, -3.0]:
         for host in (None, "host"):
@@ -339,7 +341,102 @@ def test_confidence_rounds_each_score_as_before(method):
                 date_span = text_source.DateSpan(date(2020, 1, 1), date(2020, 1, 1), precision, 0, 0, "")
                 score = 0.35 + 0.35 * kind_conf + (0.15 if host else 0.0)
                 score += 0.15 if method == "text:bulletin-item" or precision == "day" else 0.05
-                score -= 0.2 if method == "text:news-publication-date" else 0.0
+                score -= {"text:news-publication-date": 0.2, "text:news-dateline": 0.1}.get(method, 0.0)
                 for _ in range(2):  # computed, then from the cache
                     assert text_source._confidence(kind_conf, host, date_span, method) == \
                         round(max(0.05, min(1.0, score)), 3)
+
+
+# A news page from another publisher: the date line carries a source before its label, and the report opens with a
+# dateline but no sentence pairs a date with an event cue.
+_DATELINE_PAGE = """Home | News | Contact
+Students from two countries plant a grove outside Nairobi
+Source: Partner Wire   Updated: {pub}
+NAIROBI, {dateline} -- About 80 university students from China and Kenya set out 500 seedlings at a forest reserve near the city under a green partnership scheme.
+The scheme is in its fifth year, its organizers said.
+"""
+
+
+@pytest.mark.parametrize(
+    ("pub", "dateline", "expected"),
+    [
+        ("2023-11-28 09:15", "Nov. 27", "2023-11-27"),
+        ("2024-01-02 08:00", "Dec. 30", "2023-12-30"),  # a dateline after the page's own date: the year before
+        ("2024-01-02 08:00", "Dec. 30, 2024", "2024-12-30"),  # unless it names its year
+    ],
+)
+def test_news_page_dated_by_its_dateline(pub, dateline, expected):
+    result = extract(_DATELINE_PAGE.format(pub=pub, dateline=dateline), "wire.txt")
+    assert [d.date().isoformat() for d in result.events.start_date] == [expected]
+    row = result.events.iloc[0]
+    assert row.method == "text:news-dateline" and row.participants == 80 and "KEN" in row.countries
+
+
+def test_news_page_without_dateline_takes_the_labelled_date_after_a_source():
+    page = _DATELINE_PAGE.format(pub="2023-11-28 09:15", dateline="").replace("NAIROBI,  -- ", "")
+    events = extract(page, "wire.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-11-28"]
+    assert events.iloc[0].method == "text:news-publication-date"
+
+
+def test_list_page_with_bracketed_date_lines():
+    page = ("Our activities\n\nA group of Uzbek journalists calls on the association in Beijing\n[2022-04-12]\n\n"
+            "A peace forum in Kathmandu gathers partners from South Asia\n(2022-03-30)\n")
+    events = extract(page, "list.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-04-12", "2022-03-30"]
+    assert set(events.method) == {"text:list-item"}
+
+
+def test_a_page_without_events_leaves_a_reject():
+    result = extract("About the council\n\nThe council brings together teachers who care for rivers and lakes "
+                     "in many provinces and abroad.", "about.txt")
+    assert result.events.empty
+    assert result.rejects[["location", "reason"]].values.tolist() == [["offset 0", "no dated event found"]]
+
+
+def test_title_names_the_place_once():
+    text = ("In late March, the Sino-Argentine Cultural Center in Buenos Aires opened a show of calligraphy and ink "
+            "painting that drew more than 300 visitors.")
+    events = extract(f"Bulletin (2021)\n\n{text}\n\nOn April 2, a second show opened in Rosario, Argentina, "
+                     "for students of the language.", "b.txt").events
+    title = events.iloc[0].title
+    assert title.count("Buenos Aires") == 1 and "Sino-Argentine Cultural Center" in title
+
+
+@pytest.mark.parametrize(
+    ("item", "host"),
+    [
+        # where visitors come from is no venue
+        ("On 12 April, a group of Uzbek journalists called on the association to talk about joint reporting.", None),
+        ("On 2 April, the vice president received the Ambassador of Nepal to discuss school partnerships.", None),
+        ("On 12 March, an online seminar on rural roads drew 60 officials from Laos, Cambodia and Myanmar.", None),
+        ("On 9 May, a Japan youth delegation of 20 toured a tea farm and a middle school in Hangzhou.", "CHN"),
+        # a venue named after them still wins, and a place that is not an origin stays the host
+        ("On 12 April, Uzbek journalists visited the desert research station in Tashkent for two days.", "UZB"),
+        ("On 6 March, graduates of an Ethiopia women vocational course received their certificates.", "ETH"),
+        ("On 3 June, Kenyan students planted 500 trees at a forest reserve outside Nairobi.", "KEN"),
+    ],
+)
+def test_origins_are_not_hosts(item, host):
+    events = extract(f"Bulletin (2022)\n\n{item}\n\nOn 30 June, a closing session was held in Lima, Peru, for "
+                     "all partners of the scheme.", "b.txt").events
+    assert (events.iloc[0].host_iso3 if pd.notna(events.iloc[0].host_iso3) else None) == host
+
+
+def test_list_page_with_date_headings_before_items():
+    page = ("# Partnership digest\n\n### 8 March 2022\nA women's federation held a video dialogue with partners in "
+            "Vietnam on rural trade; 45 entrepreneurs joined.\n\n**21 March 2022**\nA medical team arrived in Harare, "
+            "Zimbabwe, for a six-month mission at two district hospitals.\n")
+    events = extract(page, "digest.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-03-08", "2022-03-21"]
+    assert events.host_iso3.tolist() == ["VNM", "ZWE"] and events.participants.tolist()[0] == 45
+    for row in events.itertuples():  # the snippet is the text at the item's offsets
+        assert page[row.source_start:row.source_end] == row.snippet
+
+
+def test_since_a_year_dates_no_news_event():
+    page = ("Envoys tour the harbour\nDate: 2024-05-09\n\nOn May 8, a youth delegation from Ghana visited the harbour "
+            "and its training school in Xiamen, meeting engineers and apprentices.\n\nThe visit belongs to an exchange "
+            "the friendship association has run since 2019 with partner cities in West Africa.\n")
+    events = extract(page, "news.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2024-05-08"]

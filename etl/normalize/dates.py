@@ -573,6 +573,13 @@ _PUB_LABEL = re.compile(
 )
 _PUB_LINES = 20
 _PUB_UNLABELLED_MAX_LEN = 60
+# A label later in a short metadata line ("Source: Xinhua | Updated: 2023-11-28 09:15"): after a separator and
+# with its colon, so that running text ("the date of ...") is never read as one.
+_PUB_LABEL_INLINE = re.compile(r"(?:(?<=\s)|(?<=[|｜/·]))" + _PUB_LABEL.pattern.replace("[:：]?", "[:：]"), re.I)
+_PUB_INLINE_MAX_LEN = 120
+# What may stand before a date that opens a line: "[2022-04-12]", "(2022-04-12)", "【2022-04-12】", and the marks of a
+# Markdown heading or bold text ("### 8 March 2022", "**8 March 2022**").
+_OPENERS = " \t([【〔（「#*_"
 
 
 def publication_date(text: str) -> DateSpan | None:
@@ -591,13 +598,15 @@ def publication_date(text: str) -> DateSpan | None:
     for line in lines:
         label = _PUB_LABEL.match(line)
         rest_at = label.end() if label and label.end() > len(line) - len(line.lstrip()) else None
+        if rest_at is None and len(line) <= _PUB_INLINE_MAX_LEN and (inline := _PUB_LABEL_INLINE.search(line)):
+            rest_at = inline.end()
         short = unlabelled is None and len(line.strip()) <= _PUB_UNLABELLED_MAX_LEN
         # Only a line's first date can date the page, and only on a labelled or a short line: a long
         # paragraph near the top is not read for dates it cannot give.
         first = next(_spans(line, None), None) if rest_at is not None or short else None
         if rest_at is not None and first and first.char_start == rest_at:
             return _shift(first, offset)
-        lead = len(line) - len(line.lstrip())
+        lead = len(line) - len(line.lstrip(_OPENERS))
         if short and first and first.char_start == lead and first.precision == "day":
             unlabelled = _shift(first, offset)
         offset += len(line) + 1

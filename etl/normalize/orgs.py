@@ -188,6 +188,7 @@ _SPACES = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _ACRONYM_SHAPE = re.compile(r"[A-Z][A-Z0-9&\-]+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_NUMERIC = re.compile(r"[\d.,/:]+")  # "2019.05.12", "12/05": a date or figure that opens an item, not a name
 _TRIE_GAP = r"(?:[ \t]*[-‐–][ \t]*|[ \t]*\n?[ \t]+|\n)"
 
 
@@ -650,7 +651,7 @@ def _trim_front(tokens, chunk: list[int]) -> list[int]:
     while i < len(chunk):
         word = tokens[chunk[i]][1]
         low = word.lower()
-        if low in _LEADING_STOP or word.isdigit() or _ORDINAL.fullmatch(low):
+        if low in _LEADING_STOP or word.isdigit() or _ORDINAL.fullmatch(low) or _NUMERIC.fullmatch(word):
             i += 1
             continue
         break

@@ -70,7 +70,11 @@ _PEOPLE = _words(
     academics professors artists performers musicians dancers singers tourists trainees graduates villagers
     farmers workers residents citizens individuals envoys diplomats ministers parliamentarians legislators
     mayors executives businesspeople businessmen businesswomen specialists professionals teenagers veterans
-    speakers panelists panellists observers alumni fellows interns staff employees physicians medics"""
+    speakers panelists panellists observers alumni fellows interns staff employees physicians medics players
+    writers poets painters photographers filmmakers actors actresses engineers technicians officers cadets chefs
+    monks pilgrims runners cyclists swimmers climbers hikers campers learners apprentices mentors instructors
+    trainers lecturers principals headmasters librarians curators architects lawyers judges surgeons dentists
+    pharmacists midwives caregivers firefighters rescuers paramedics elders seniors retirees parents mothers"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
 _WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens"})
@@ -85,6 +89,15 @@ _NOT_PEOPLE = _words(
     applicants candidates"""
 )
 _GROUP_NOUNS = _words("delegation team group troupe mission crew contingent squad panel party choir band cohort class")
+# Group nouns with their plurals: a country's name right before one says whose group it is ("a Japan youth
+# delegation"); see etl.sources.text._origins.
+GROUP_NOUNS = _GROUP_NOUNS | _words("delegations teams groups troupes missions crews contingents panels choirs bands")
+# Nouns for people, groups of them and envoys: what a demonym before one says is where they come from ("Uzbek
+# journalists", "the Nepalese ambassador").
+VISITOR_NOUNS = _PEOPLE | GROUP_NOUNS | _words(
+    """ambassador envoy consul consuls minister president premier mayor governor chairman chairwoman chair
+    secretary counsellor attache"""
+)
 _STOP_WORDS = _words(
     """of from in to at for with by on and or as than who which that were was are is have has had will would
     the a an this these those its their our his her"""
@@ -120,7 +133,7 @@ _MEMBER_WORDS = ("member", "strong", "person", "people", "man")
 _MEMBER_SUFFIX = re.compile(rf"[-‐](?:{'|'.join(_MEMBER_WORDS)})\b")
 _NUM_BEFORE = re.compile(rf"(?<![\w.,-])(?:\d+|{_WORD_NUM})$")
 # Literal searches are fast; the full patterns then run only in a window around each hit.
-_OF = re.compile(r" of ")
+_OF = re.compile(r"of(?=\s)")  # preceded by white space too: checked by _group_candidates
 _NOUN_THEN_COUNT_WORDS = ("numbered", "totaled", "totalled", "reached", "exceeded", "topped", "stood at", "attendance",
                           "turnout")
 _NOUN_THEN_COUNT_HINT = re.compile("|".join(_NOUN_THEN_COUNT_WORDS))
@@ -145,7 +158,8 @@ _QUALIFIER_PHRASES = {
 def _qualifier_pattern(phrases: dict[str, tuple[str, ...]]) -> re.Pattern:
     """A qualifier phrase at the end of the text (then only whitespace), in a group named after the qualifier."""
     groups = "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in phrases.items() if alts)
-    return re.compile(rf"(?:{groups})\s*$")
+    # A phrase starts a word: the "over" of "moreover" qualifies nothing.
+    return re.compile(rf"(?<!\w)(?:{groups})\s*$")
 
 
 _QUALIFIER_BEFORE = _qualifier_pattern(_QUALIFIER_PHRASES)
@@ -364,14 +378,15 @@ def _group_noun_after(text: str, pos: int) -> int | None:
 
 def _qualifier(text: str, start: int) -> tuple[str, int]:
     """The qualifier before the number and where the phrase starts."""
-    window = text[max(0, start - 24):start]
-    stripped = window.rstrip()
+    lo = max(0, start - 24)
+    stripped = text[lo:start].rstrip()
     if not stripped.endswith(_QUALIFIER_LAST_WORDS):
         return "exact", start
     pattern = _QUALIFIER_BY_LAST_CHAR.get(stripped[-1])  # None: no phrase ends in that character
-    before = pattern.search(window) if pattern else None
+    # Searched in place rather than in the slice, so that the look-behind sees the character before the window.
+    before = pattern.search(text, lo, start) if pattern else None
     if before:
-        return before.lastgroup, start - len(before.group())
+        return before.lastgroup, before.start()
     return "exact", start
 
 
@@ -443,7 +458,11 @@ def _count_matches(low: str, words: set[str]):
             if i == 0 or not low[i - 1].isalnum():
                 starts.add(i)
                 if word in _SCALE_WORDS:
-                    starts.update(j for j in (i - 2, i - 3) if j >= 0)  # "a dozen", "an hundred"
+                    blank = i  # where the white space before the scale word starts ("a   dozen")
+                    while blank and low[blank - 1].isspace():
+                        blank -= 1
+                    # "a dozen", "a-hundred", "an hundred": where the article would start
+                    starts.update(j for j in (i - 2, i - 3, blank - 1, blank - 2) if j >= 0)
             i = low.find(word, i + 1)
     end = 0
     for pos in sorted(starts):
@@ -487,7 +506,9 @@ def _group_candidates(low: str, words: set[str]):
     if words.isdisjoint(_GROUP_OF_NOUNS):
         return  # "a delegation of 12" needs one of the nouns
     for of in _OF.finditer(low):
-        m = _GROUP_OF.search(low, max(0, of.start() - 14), of.end())
+        if not low[of.start() - 1 : of.start()].isspace():
+            continue
+        m = _GROUP_OF.search(low, max(0, of.start() - 14), of.end() + 1)
         size = _GROUP_SIZE.match(low, m.end()) if m else None
         value = _number_value(size.group("num")) if size else None
         if value and not _counts_things(low, size.end()):
@@ -605,7 +626,20 @@ def _best(low: str, cands: list, cumulative: dict | None):
 
 
 def _participates(before: str, after: str) -> bool:
-    return bool(_PARTICIPATE_AFTER.search(after[:160]) or _PARTICIPATE_BEFORE.search(before[-90:]))
+    # Windows of whole words: a verb cut at the edge ("attend" of "attendance") would read as one.
+    head = _WORD_TAIL.match(after, 160).end() if len(after) > 160 else len(after)
+    tail = _word_start(before, len(before) - 90) if len(before) > 90 else 0
+    return bool(_PARTICIPATE_AFTER.search(after, 0, head) or _PARTICIPATE_BEFORE.search(before, tail))
+
+
+_WORD_TAIL = re.compile(r"\w*")
+
+
+def _word_start(text: str, at: int) -> int:
+    """``at``, moved back to the start of the word it falls in."""
+    while at > 0 and text[at - 1].isalnum():
+        at -= 1
+    return at
 
 
 def _cumulative(low: str, left: int, right: int, verdicts: dict | None) -> bool:

@@ -8,7 +8,11 @@ is read as one of three layouts:
 * **list page** – items each followed by a date line of their own;
 * **news page** – a title and a publication-date line, then prose; a block is
   an event when one sentence holds both a date and an event cue, and a page
-  with none of those is one event dated by its publication line.
+  with none of those is one event dated by the opening date of its first
+  paragraph (a dateline, "NAIROBI, Nov. 27 --"), else by its publication line.
+
+A page that yields no event at all leaves one reject ("no dated event found"),
+so that it is not lost silently.
 
 Offsets (``source_start``/``source_end``) index the decoded text for .txt and
 .md, and the extracted text for HTML (see :func:`page_text`).
@@ -30,7 +34,7 @@ from etl.normalize import countries as ctry
 from etl.normalize.dates import DateSpan, find_dates, leading_date, publication_date, title_period
 from etl.normalize.groups import find_groups
 from etl.normalize.orgs import find_organizations
-from etl.normalize.participants import find_headcount
+from etl.normalize.participants import GROUP_NOUNS, VISITOR_NOUNS, find_headcount
 from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.records import frozen
 from etl.schema import EVENT_COLUMNS, typed_frame
@@ -132,7 +136,9 @@ def extract(text: str, source: str, options: Options = Options()) -> Result:
     if not blocks:
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
     context = _Context.of(text, blocks, options.home)
-    items, rejects = _items(blocks, context, source)
+    items, rejects = _items(text, blocks, context, source)
+    if not items and not rejects:  # nothing to read is worth saying: a page that yields nothing is not dropped silently
+        rejects = [(source, f"offset {blocks[0].start}", "no dated event found", shorten(blocks[0].text, 120))]
     rows = [_event(text, block, date, method, context, source) for block, date, method in items]
     return Result(events=typed_frame(rows, _ROW_COLUMNS), rejects=reject_rows(rejects))
 
@@ -213,13 +219,13 @@ def _common_year(text: str) -> int | None:
     return int(max(set(years), key=years.count)) if years else None
 
 
-def _items(blocks: list[Block], ctx: _Context, source: str):
+def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     """(block, date, method) for every event block, and rejects for dated blocks we cannot use."""
     leads = [(b, _leading(b, ctx)) for b in blocks]
     dated = [(b, d) for b, d in leads if d is not None]
     date_lines = [b for b in blocks if _is_date_line(b.text)]
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
-        return _list_items(blocks, ctx), []
+        return _list_items(text, blocks), []
     if len(dated) >= 2:
         items = [(b, d, "text:bulletin-item") for b, d in dated]
         return items, _undated_items(leads, ctx, source)
@@ -268,21 +274,36 @@ def _is_date_line(text: str) -> bool:
     return span is not None and len(re.sub(r"[\W_]", "", text.replace(span.text, ""))) <= 6
 
 
-def _list_items(blocks: list[Block], ctx: _Context):
-    """List pages: the blocks since the previous date line form one item, dated by the next one."""
-    items, pending = [], []
+def _list_items(text: str, blocks: list[Block]):
+    """List pages: items each with a date line of their own, after the item or, as headings, before it.
+
+    Which one is read from the page's end: a page whose last block is a date line puts dates after items.
+    An item is at most the two blocks next to its date line (a title and a summary): further ones are the
+    page's own heading and intro, or its footer.
+    """
+    after = _is_date_line(blocks[-1].text)
+    groups = _date_groups(blocks if after else blocks[::-1])
+    items = []
+    for date_block, members in groups:
+        members = members[-2:] if after else members[-2:][::-1]
+        span = publication_date(date_block.text)
+        if members and span is not None:
+            start, end = members[0].start, members[-1].end
+            block = Block(start, end, text[start:end])  # as written, so that the snippet is the text at its offsets
+            items.append((block, span, "text:list-item"))
+    return items if after else items[::-1]
+
+
+def _date_groups(blocks: list[Block]) -> list[tuple[Block, list[Block]]]:
+    """Each date line with the blocks read since the previous one (for a reversed page: the blocks after it)."""
+    groups, pending = [], []
     for block in blocks:
         if _is_date_line(block.text):
-            # An item is its title line and summary; earlier blocks are the page's own heading and intro.
-            pending = pending[-2:]
-            if pending:
-                span = publication_date(block.text)
-                items.append((Block(pending[0].start, pending[-1].end, " ".join(p.text for p in pending)), span,
-                              "text:list-item"))
+            groups.append((block, pending))
             pending = []
         else:
             pending.append(block)
-    return [(b, d, m) for b, d, m in items if d is not None]
+    return groups
 
 
 def _news_items(blocks: list[Block], ctx: _Context):
@@ -292,10 +313,28 @@ def _news_items(blocks: list[Block], ctx: _Context):
         span = _event_sentence_date(block.text, ctx)
         if span is not None:
             items.append((block, span, "text:news-dated-sentence"))
-    if not items and body and ctx.pub is not None:
-        first = body[0]
-        items.append((first, _relative_to(ctx.pub), "text:news-publication-date"))
-    return items
+    if items or not body:
+        return items
+    # No sentence both dated and cued: the first paragraph's own opening date ("NAIROBI, Nov. 27 --", a
+    # dateline), else the page's publication date.
+    first = body[0]
+    opening = _leading(first, ctx)
+    if opening is not None:
+        return [(first, _not_after(opening, ctx.pub), "text:news-dateline")]
+    if ctx.pub is not None:
+        return [(first, _relative_to(ctx.pub), "text:news-publication-date")]
+    return []
+
+
+def _not_after(span: DateSpan, pub: DateSpan | None) -> DateSpan:
+    # A dateline without a year took the page's: one later than the page itself belongs to the year before
+    # ("Dec. 30" in a page published on 2 January).
+    if pub is None or span.start <= pub.end or _YEAR.search(span.text):
+        return span
+    return _shift_year(span, -1)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _relative_to(span: DateSpan) -> DateSpan:
@@ -308,7 +347,8 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     start, low = 0, fold(text)
     for end in _sentence_ends(text):
         sentence = text[start:end]
-        dates = [d for d in find_dates(sentence, ctx.default_year) if d.start.year >= 1900] or _edition_year(sentence)
+        dates = [d for d in find_dates(sentence, ctx.default_year)
+                 if d.start.year >= 1900 and not _SINCE.search(sentence, 0, d.char_start)] or _edition_year(sentence)
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
@@ -316,6 +356,8 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     return None
 
 
+# "since 2019" says how long something has gone on, not when an event took place.
+_SINCE = re.compile(r"\b(?:since|ever\s+since)\s+$", re.IGNORECASE)
 # "Floriade Expo 2022", "CIFTIS 2021", "(CIFTIS) 2021": a named edition dates its event to the year.
 _EDITION = re.compile(
     r"\b(?:Expo|Forum|Summit|Conference|Fair|Festival|Games|Olympics|Week|Cup|Biennale|Congress|Dialogue|"
@@ -464,7 +506,8 @@ _CHAIN_STEM = re.compile(_by_first_letter(_CHAIN_STEMS))
 
 
 def _host(body: str, first: int, lead: int, mentions, home: str):
-    """The venue: the first cued mention in the lead, else the first foreign one, else the first."""
+    """The venue: the first cued mention in the lead, else the first foreign one that is nobody's origin, else
+    the first (a home one, when foreign ones are only origins)."""
     in_lead = [m for m in mentions if first <= m.start < lead]
     if not in_lead:
         return None
@@ -477,9 +520,43 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
         if _cue_before(before, low, lo) or _cued_chain(before, low, lo, m, in_lead):
             return m
     foreign = [m for m in in_lead if m.iso3 != home]
-    if foreign:
-        return foreign[0]
-    return in_lead[0]
+    if not foreign:
+        return in_lead[0]
+    # Where visitors come from is no venue ("Uzbek journalists", "the ambassador of Nepal", "guests from Laos,
+    # Cambodia and Myanmar"): better no host than their home country.
+    origins = _origins(body, in_lead)
+    placed = [m for m in foreign if m not in origins]
+    if placed:
+        return placed[0]
+    return next((m for m in in_lead if m.iso3 == home and m.kind in ("city", "name")), None)
+
+
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_OF_BEFORE = re.compile(r"\b([A-Za-z]+)\s+of\s+(?:the\s+)?$")
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?$")
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _origins(body: str, mentions) -> set:
+    """The mentions that say where people come from, not where something happens.
+
+    A demonym right before a noun for people or a group ("Kenyan students"), a name right before a group noun
+    ("a Japan youth delegation"; "Ethiopia women" may name a programme's place), a name after "from" or after
+    such a noun and "of" ("the ambassador of Nepal"), and the names listed after one of those ("from Laos,
+    Cambodia and Myanmar").
+    """
+    out, last = set(), None
+    for m in mentions:
+        before = body[max(0, m.start - 40): m.start]
+        listed = last is not None and _LIST_GLUE.fullmatch(body[last.end: m.start]) is not None
+        of = _OF_BEFORE.search(before)
+        after = _LETTERS.findall(body[m.end: m.end + 40])[:2]
+        nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
+        if (listed or _FROM_BEFORE.search(before) or (of and of.group(1).lower() in VISITOR_NOUNS)
+                or any(w.lower() in nouns for w in after)):
+            out.add(m)
+            last = m
+    return out
 
 
 def _cue_before(before: str, low: str, lo: int) -> bool:
@@ -531,7 +608,9 @@ def _title(lead: str, event_type: str, orgs, host) -> str:
     """A short title in our words: the event's own name when it has one, else actor + type + place."""
     place = _place_name(host)
     actor = orgs[0].name if orgs else None
-    if event_type == "visit" and actor and host is not None:
+    if place and actor and place in actor:  # "... Center in Buenos Aires": the actor's name says the place once
+        place = None
+    if event_type == "visit" and actor and place:
         return _clip(f"{actor} delegation visits {place}")
     name = _event_name(lead)
     if name:
@@ -570,4 +649,6 @@ def _confidence(kind_conf: float, host, date: DateSpan, method: str) -> float:
     score += 0.15 if method == "text:bulletin-item" or date.precision == "day" else 0.05
     if method == "text:news-publication-date":
         score -= 0.2
+    elif method == "text:news-dateline":
+        score -= 0.1  # the day the report was filed, often a day after the event
     return round(max(0.05, min(1.0, score)), 3)
