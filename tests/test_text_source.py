@@ -440,3 +440,16 @@ def test_since_a_year_dates_no_news_event():
             "the friendship association has run since 2019 with partner cities in West Africa.\n")
     events = extract(page, "news.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2024-05-08"]
+
+
+@pytest.mark.parametrize(
+    ("actor", "place", "expected"),
+    [
+        ("Sino-Argentine Cultural Center in Buenos Aires", "Buenos Aires", "Exhibition by Sino-Argentine Cultural Center in Buenos Aires"),
+        ("Nigeria-China Friendship Association", "Niger", "Exhibition by Nigeria-China Friendship Association in Niger"),
+    ],
+)
+def test_title_drops_the_place_only_when_the_actor_names_it(actor, place, expected):
+    host = text_source.ctry.Mention("NER", 0, len(place), place, "city")
+    org = type("Org", (), {"name": actor})()
+    assert text_source._title("A show opened.", "exhibition", [org], host) == expected

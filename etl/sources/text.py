@@ -535,6 +535,7 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"\b([A-Za-z]+)\s+of\s+(?:the\s+)?$")
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?$")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_CLAUSE_AFTER = re.compile(r"[^.,;:!?()\n]{0,40}")
 
 
 def _origins(body: str, mentions) -> set:
@@ -550,7 +551,7 @@ def _origins(body: str, mentions) -> set:
         before = body[max(0, m.start - 40): m.start]
         listed = last is not None and _LIST_GLUE.fullmatch(body[last.end: m.start]) is not None
         of = _OF_BEFORE.search(before)
-        after = _LETTERS.findall(body[m.end: m.end + 40])[:2]
+        after = _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2]  # "Kenyan students", not "Kenya. Teams"
         nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
         if (listed or _FROM_BEFORE.search(before) or (of and of.group(1).lower() in VISITOR_NOUNS)
                 or any(w.lower() in nouns for w in after)):
@@ -608,7 +609,7 @@ def _title(lead: str, event_type: str, orgs, host) -> str:
     """A short title in our words: the event's own name when it has one, else actor + type + place."""
     place = _place_name(host)
     actor = orgs[0].name if orgs else None
-    if place and actor and place in actor:  # "... Center in Buenos Aires": the actor's name says the place once
+    if place and actor and re.search(rf"\b{re.escape(place)}\b", actor):  # "... Center in Buenos Aires": once
         place = None
     if event_type == "visit" and actor and place:
         return _clip(f"{actor} delegation visits {place}")
