@@ -348,7 +348,7 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     for end in _sentence_ends(text):
         sentence = text[start:end]
         dates = [d for d in find_dates(sentence, ctx.default_year)
-                 if d.start.year >= 1900 and not _SINCE.search(sentence, 0, d.char_start)] or _edition_year(sentence)
+                 if d.start.year >= 1900 and not _since_before(sentence, d.char_start)] or _edition_year(sentence)
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
@@ -356,8 +356,13 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     return None
 
 
-# "since 2019" says how long something has gone on, not when an event took place.
-_SINCE = re.compile(r"\b(?:since|ever\s+since)\s+$", re.IGNORECASE)
+def _since_before(sentence: str, at: int) -> bool:
+    # "since 2019" says how long something has gone on, not when an event took place.  Read in a window: a
+    # sentence may hold thousands of dates (a page without line breaks), and each must cost the same.
+    return _SINCE.search(sentence, max(0, at - 24), at) is not None
+
+
+_SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 # "Floriade Expo 2022", "CIFTIS 2021", "(CIFTIS) 2021": a named edition dates its event to the year.
 _EDITION = re.compile(
     r"\b(?:Expo|Forum|Summit|Conference|Fair|Festival|Games|Olympics|Week|Cup|Biennale|Congress|Dialogue|"
@@ -549,7 +554,8 @@ def _origins(body: str, mentions) -> set:
     out, last = set(), None
     for m in mentions:
         before = body[max(0, m.start - 40): m.start]
-        listed = last is not None and _LIST_GLUE.fullmatch(body[last.end: m.start]) is not None
+        # (The glue is a few characters: a longer gap is no list, and is not read.)
+        listed = last is not None and m.start - last.end <= 12 and _LIST_GLUE.fullmatch(body, last.end, m.start)
         of = _OF_BEFORE.search(before)
         after = _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2]  # "Kenyan students", not "Kenya. Teams"
         nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
