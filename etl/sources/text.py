@@ -524,15 +524,16 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
         before = body[lo: m.start]
         if _cue_before(before, low, lo) or _cued_chain(before, low, lo, m, in_lead):
             return m
-    foreign = [m for m in in_lead if m.iso3 != home]
-    if not foreign:
+    if all(m.iso3 == home for m in in_lead):
         return in_lead[0]
     # Where visitors come from is no venue ("Uzbek journalists", "the ambassador of Nepal", "guests from Laos,
     # Cambodia and Myanmar"): better no host than their home country.
-    origins = _origins(body, in_lead)
-    placed = [m for m in foreign if m not in origins]
-    if placed:
-        return placed[0]
+    last = None  # the last origin: names listed right after it are origins too
+    for m in in_lead:
+        if _is_origin(body, m, last):
+            last = m
+        elif m.iso3 != home:
+            return m
     return next((m for m in in_lead if m.iso3 == home and m.kind in ("city", "name")), None)
 
 
@@ -543,27 +544,27 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _CLAUSE_AFTER = re.compile(r"[^.,;:!?()\n]{0,40}")
 
 
-def _origins(body: str, mentions) -> set:
-    """The mentions that say where people come from, not where something happens.
+def _is_origin(body: str, m, last) -> bool:
+    """Whether mention ``m`` says where people come from, not where something happens (``last``: the last
+    mention before it that does).
 
     A demonym right before a noun for people or a group ("Kenyan students"), a name right before a group noun
     ("a Japan youth delegation"; "Ethiopia women" may name a programme's place), a name after "from" or after
     such a noun and "of" ("the ambassador of Nepal"), and the names listed after one of those ("from Laos,
     Cambodia and Myanmar").
     """
-    out, last = set(), None
-    for m in mentions:
-        before = body[max(0, m.start - 40): m.start]
-        # (The glue is a few characters: a longer gap is no list, and is not read.)
-        listed = last is not None and m.start - last.end <= 12 and _LIST_GLUE.fullmatch(body, last.end, m.start)
-        of = _OF_BEFORE.search(before)
-        after = _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2]  # "Kenyan students", not "Kenya. Teams"
-        nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
-        if (listed or _FROM_BEFORE.search(before) or (of and of.group(1).lower() in VISITOR_NOUNS)
-                or any(w.lower() in nouns for w in after)):
-            out.add(m)
-            last = m
-    return out
+    # (The glue of a list is a few characters: a longer gap is no list, and is not read.)
+    if last is not None and m.start - last.end <= 12 and _LIST_GLUE.fullmatch(body, last.end, m.start):
+        return True
+    before = body[max(0, m.start - 40): m.start]
+    if _FROM_BEFORE.search(before):
+        return True
+    of = _OF_BEFORE.search(before)
+    if of and of.group(1).lower() in VISITOR_NOUNS:
+        return True
+    nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
+    # "Kenyan students", not "Kenya. Teams": the next two words of the clause
+    return bool(nouns) and any(w.lower() in nouns for w in _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2])
 
 
 def _cue_before(before: str, low: str, lo: int) -> bool:
@@ -615,7 +616,7 @@ def _title(lead: str, event_type: str, orgs, host) -> str:
     """A short title in our words: the event's own name when it has one, else actor + type + place."""
     place = _place_name(host)
     actor = orgs[0].name if orgs else None
-    if place and actor and re.search(rf"\b{re.escape(place)}\b", actor):  # "... Center in Buenos Aires": once
+    if place and actor and _names(actor, place):  # "... Center in Buenos Aires": the place is said once
         place = None
     if event_type == "visit" and actor and place:
         return _clip(f"{actor} delegation visits {place}")
@@ -625,6 +626,17 @@ def _title(lead: str, event_type: str, orgs, host) -> str:
     label = _TYPE_VERBS.get(event_type, event_type).capitalize()
     parts = [label] + ([f"by {actor}"] if actor else []) + ([f"in {place}"] if place else [])
     return _clip(" ".join(parts))
+
+
+def _names(name: str, place: str) -> bool:
+    """Whether ``place`` stands in ``name`` as whole words ("Niger" is not in "Nigeria-China ...")."""
+    i = name.find(place)
+    while i != -1:
+        end = i + len(place)
+        if not name[i - 1 : i].isalnum() and not name[end : end + 1].isalnum():
+            return True
+        i = name.find(place, i + 1)
+    return False
 
 
 def _event_name(lead: str) -> str | None:
