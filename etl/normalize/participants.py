@@ -90,7 +90,7 @@ _NOT_PEOPLE = _words(
 )
 _GROUP_NOUNS = _words("delegation team group troupe mission crew contingent squad panel party choir band cohort class")
 # Group nouns with their plurals: a country's name right before one says whose group it is ("a Japan youth
-# delegation"); see etl.sources.text._origins.
+# delegation"); see etl.sources.text._is_origin.
 GROUP_NOUNS = _GROUP_NOUNS | _words("delegations teams groups troupes missions crews contingents panels choirs bands")
 # Nouns for people, groups of them and envoys: what a demonym before one says is where they come from ("Uzbek
 # journalists", "the Nepalese ambassador").
