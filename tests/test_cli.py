@@ -198,3 +198,27 @@ def test_rows_in_order_are_not_sorted_and_others_are():
             if _in_order(frame, _ORDER):
                 assert list(stable.index) == list(frame.index)
         assert _in_order(df.sort_values(list(_ORDER), kind="stable"), _ORDER)
+
+
+@pytest.mark.parametrize("n", [3, 5000])
+def test_arrow_table_is_the_plain_conversion(n):
+    """_arrow converts each distinct list object once (above a few thousand rows): the table must be the one
+    pyarrow gives converting every cell, for shared, equal-but-distinct, empty and odd list cells alike."""
+    import pyarrow as pa
+
+    from etl.build import _FEW_LIST_CELLS, _arrow
+    from etl.schema import COLUMN_NAMES, arrow_schema, conform
+
+    assert 3 < _FEW_LIST_CELLS < 5000  # both paths are taken
+    shared, empty = ["CHN", "KEN"], []
+    rows = [dict(event_id=f"id{i}", title=f"t{i % 7}", start_date="2020-01-02", end_date="2020-01-03",
+                 sectors=[shared, ["health"], empty, ["a;b", "é"], ["health"]][i % 5], countries=shared if i % 2 else [],
+                 groups=empty, organizations=[f"org {i % 11}"], sources=["a.txt"], participants=[None, i][i % 2],
+                 source_start=i, source_end=i + 1, snippet="x" * (i % 3), date_precision="day", event_type="visit",
+                 sector="health", home_iso3="CHN", source="a.txt", source_kind="text", confidence=0.5,
+                 method="m") for i in range(n)]
+    df = conform(pd.DataFrame(rows))
+    plain = pa.Table.from_pandas(df[list(COLUMN_NAMES)], schema=arrow_schema(), preserve_index=False)
+    got = _arrow(df)
+    assert got.schema == arrow_schema() and got.schema.metadata is None
+    assert got.equals(plain.replace_schema_metadata(None))
