@@ -94,7 +94,11 @@ FIND_CASES = [
     # impossible dates and things that only look like dates
     ("On February 30, 2019 nothing happened.", []),
     ("Code 2019-13-01 is no date.", []),
-    ("Deadline 05/06/2019 is ambiguous.", []),
+    # Either order could be meant: running text reads it day first (most of the world's order), where a
+    # table cell is refused (test_parse_cell_errors) until the user says which.
+    ("Deadline 05/06/2019 for the entries.", [("2019-06-05", "2019-06-05", "day", "05/06/2019")]),
+    ("Held on 10.11.2019 in Minsk.", [("2019-11-10", "2019-11-10", "day", "10.11.2019")]),
+    ("Posted 06/23/2021 by staff.", [("2021-06-23", "2021-06-23", "day", "06/23/2021")]),
     ("Staff may march on Sunday.", []),
     ("Prime Minister May spoke.", []),
     ("They set up 3,000 booths.", []),
@@ -104,6 +108,14 @@ FIND_CASES = [
     ("Expo 2020 in Dubai", []),
     ("over the past five years", []),
     ("On June 7, 2000 people marched.", [("2018-06-07", "2018-06-07", "day", "June 7")]),
+    # Two days joined by "and" span both; the second day of a range may take "the".
+    ("Anglers met between 4 and 9 July 2016 on the lake.",
+     [("2016-07-04", "2016-07-09", "day", "4 and 9 July 2016")]),
+    ("The fair ran from the 2nd to the 14th of May 2017.",
+     [("2017-05-02", "2017-05-14", "day", "2nd to the 14th of May 2017")]),
+    ("On 11 and 12 March the choirs sang.", [("2018-03-11", "2018-03-12", "day", "11 and 12 March")]),
+    ("Talks on Oct. 3 and 4 ended well.", [("2018-10-03", "2018-10-04", "day", "Oct. 3 and 4")]),
+    ("On March 3 and 4,000 people came.", [("2018-03-03", "2018-03-03", "day", "March 3")]),
 ]
 
 

@@ -453,3 +453,87 @@ def test_title_drops_the_place_only_when_the_actor_names_it(actor, place, expect
     host = text_source.ctry.Mention("NER", 0, len(place), place, "city")
     org = type("Org", (), {"name": actor})()
     assert text_source._title("A show opened.", "exhibition", [org], host) == expected
+
+
+MONTHLY = """Riverbank Friendship Society: notes for the third quarter of 2020
+
+Readers may send corrections to the office; the notes below follow the calendar.
+
+August 2020
+
+On the 4th, eight potters from Faenza opened a workshop week at the ceramics institute in Jingdezhen.
+
+From the 17th to the 21st, a video seminar linked rice breeders in Changsha with colleagues in Dhaka, Bangladesh.
+
+Mid-month, the society sent 300 boxes of school supplies to village schools near Luang Prabang, Laos.
+
+September 2020
+
+Late in the month, a choir of retired teachers performed at a harvest festival in Almaty, Kazakhstan.
+
+The society signed a twinning memorandum with a youth centre of Tbilisi, Georgia, by video link.
+
+Photographs of these activities can be found on our website.
+"""
+
+
+def test_month_sections_date_their_items_from_the_heading():
+    events = extract(MONTHLY, "monthly.txt").events
+    got = [(d.date().isoformat(), e.date().isoformat(), p) for d, e, p in
+           zip(events.start_date, events.end_date, events.date_precision, strict=True)]
+    assert got == [("2020-08-04", "2020-08-04", "day"), ("2020-08-17", "2020-08-21", "day"),
+                   ("2020-08-01", "2020-08-31", "month"), ("2020-09-01", "2020-09-30", "month"),
+                   ("2020-09-01", "2020-09-30", "month")]  # the last line reports no event: no row
+    assert events.host_iso3.tolist()[2:4] == ["LAO", "KAZ"] and "GEO" in events.iloc[4].countries
+    assert events.source_start.min() > MONTHLY.index("August 2020")  # the introduction is no event
+
+
+def test_one_month_line_makes_no_sections():
+    page = ("Pages from our archive\n\nMay 2019\n\nThe library of the association holds reports written by members "
+            "over the years and is open on weekdays to readers.\n")
+    assert extract(page, "archive.txt").events.empty
+
+
+def test_list_page_with_a_footer_keeps_dates_after_their_items():
+    page = ("Activities of the Pampas Friends Club\n\nPotters visit Yixing\nSix potters from Salta spent a week with "
+            "teapot makers in Yixing and showed their own work at a local gallery.\n2021-05-04\n\n"
+            "Gauchos ride in Inner Mongolia\nFour riders from Corrientes took part in a horse festival on the "
+            "grasslands near Hohhot and judged a riding contest.\n2021-05-11\n\n"
+            "Tango evening in Hangzhou\nDancers from Rosario taught a tango class to 60 students of a Hangzhou "
+            "college and closed the evening with a show.\nDate: 2021-05-19\n\nOlder entries\n")
+    events = extract(page, "list.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2021-05-04", "2021-05-11", "2021-05-19"]
+    assert events.participants.tolist()[2] == 60  # the labelled date line kept its item
+
+
+def test_short_whole_sentence_items_are_events():
+    page = ("Harbour Friendship Notes (2022)\n\nOn 8 October, twenty Samoan dancers performed in Xiamen.\n\n"
+            "On 30 October, a forum on fisheries in Suva, Fiji, gathered experts from eleven Pacific islands.\n\n"
+            "Issue 12, October 2022\n")
+    events = extract(page, "notes.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-10-08", "2022-10-30"]
+
+
+def test_bulletin_item_dated_inside_its_sentence():
+    page = ("Canal Society Bulletin (2019.5-2019.8)\n\nOur members were busy this summer; their news for May to "
+            "August 2019 follows below.\n\nOn 3 May, a delegation of engineers from Ghent visited the canal museum "
+            "in Wuxi and met its curators.\n\nA photo exhibition on river towns of Flanders opened in Suzhou on "
+            "12 July 2019 and drew many visitors over its six weeks.\n\nOn 20 August, twelve lock keepers from Wuxi "
+            "began a study tour of waterways in Belgium and the Netherlands.\n")
+    events = extract(page, "bulletin.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2019-05-03", "2019-07-12", "2019-08-20"]
+    assert events.method.tolist() == ["text:bulletin-item", "text:bulletin-sentence", "text:bulletin-item"]
+
+
+@pytest.mark.parametrize(("where", "host", "counterparts"), [
+    ("in Cordoba, Spain", "ESP", ["ESP"]),  # not the Argentine city the name alone gives
+    ("in Cordoba, Argentina", "ARG", ["ARG"]),
+    ("in Kenya, Uganda and Tanzania", "KEN", ["KEN", "UGA", "TZA"]),  # a list of countries is no "City, Country"
+])
+def test_city_comma_country_places_the_city_in_that_country(where, host, counterparts):
+    events = extract(f"Notes (2021)\n\nOn 2 May, a choir from Shanghai gave three concerts {where} for "
+                     "local schools.\n\nOn 9 May, the choir returned home.\n", "notes.txt").events
+    row = events.iloc[0]
+    assert row.host_iso3 == host and list(row.countries) == counterparts
+    if host == "ESP":
+        assert row.lon > -10  # the Spanish city's country, not Argentina's coordinates

@@ -94,17 +94,19 @@ def _cy(g: str) -> str:
 
 
 _OF = rf"(?:of{_SP})?"
+# "the 3rd to the 25th of August": the second day of a range may take "the" too.
+_THE = rf"(?:the{_SP})?"
 
 # (kind, pattern).  Each is tried where a digit run or a month name starts; the longest valid one wins.
 _PATTERNS = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
         ("md_md", rf"{_m('m1')}{_SP}{_d('d1')}(?:{_cy('y1')})?{_RANGE}{_m('m2')}{_SP}{_d('d2')}(?:{_cy('y2')})?"),
-        ("md_d", rf"{_m('m1')}{_SP}{_d('d1')}{_RANGE}{_d('d2')}(?:{_cy('y2')})?"),
+        ("md_d", rf"{_m('m1')}{_SP}{_d('d1')}{_RANGE_OR_AND}{_THE}{_d('d2')}(?:{_cy('y2')})?"),
         ("md", rf"{_m('m1')}{_SP}{_d('d1')}(?:{_cy('y1')})?"),
         ("dm_dm", rf"(?=\d)(?<![\w.,/-]){_d('d1')}{_SP}{_OF}{_m('m1')}(?:{_cy('y1')})?{_RANGE}{_d('d2')}{_SP}{_OF}"
                   rf"{_m('m2')}(?:{_cy('y2')})?"),
-        ("d_dm", rf"(?=\d)(?<![\w.,/-]){_d('d1')}{_RANGE}{_d('d2')}{_SP}{_OF}{_m('m2')}(?:{_cy('y2')})?"),
+        ("d_dm", rf"(?=\d)(?<![\w.,/-]){_d('d1')}{_RANGE_OR_AND}{_THE}{_d('d2')}{_SP}{_OF}{_m('m2')}(?:{_cy('y2')})?"),
         ("dm", rf"(?=\d)(?<![\w.,/-]){_d('d1')}{_SP}{_OF}{_m('m1')}(?:{_cy('y1')})?"),
         ("m_m", rf"{_m('m1')}(?:{_cy('y1')})?(?P<sep>{_RANGE_OR_AND}){_m('m2')}(?:{_cy('y2')})?(?!{_OSP}\d)"),
         ("m", rf"{_m('m1')}(?:{_cy('y1')})?(?!{_OSP}\d)"),
@@ -272,7 +274,10 @@ def _build_numeric(m, kind, text, default_year):
         start, end = _date(y, int(m.group("mo")), 1), _month_end(y, int(m.group("mo")))
         return (start, end, "month") if start and end else None
     if kind == "dmy":
-        order = _dmy_order(int(m.group("a")), int(m.group("b")), None)
+        a, b = int(m.group("a")), int(m.group("b"))
+        # In running text an order neither number settles ("10/09/2019") is read day first, as most of the
+        # world writes it (table cells are stricter: an ambiguous cell is a reject unless dayfirst is given).
+        order = _dmy_order(a, b, True if a <= 12 and b <= 12 else None)
         if order is None:
             return None
         day = _date(y, order[1], order[0])
@@ -381,7 +386,7 @@ def _day_first(text: str, pos: int, run_end: int):
         dm_dm = _P["dm_dm"].match(text, pos) if _RANGE_AHEAD.match(text, dm.end()) else None
         return ("dm_dm", dm_dm), ("dm", dm)
     day_end = run_end + 2 if text[run_end:run_end + 2] in _DAY_SUFFIXES else run_end
-    d_dm = _P["d_dm"].match(text, pos) if _RANGE_AHEAD.match(text, day_end) else None
+    d_dm = _P["d_dm"].match(text, pos) if _RANGE_OR_AND_AHEAD.match(text, day_end) else None
     dmy = _P["dmy"].match(text, pos) if text[run_end:run_end + 1] in _NUMERIC_SEPS else None
     return ("d_dm", d_dm), ("dmy", dmy)
 
@@ -402,7 +407,7 @@ def _month_first(text: str, pos: int, default_year: int | None):
     """The longest valid expression opening with the month word at ``pos``, as in _longest_at."""
     md = _P["md"].match(text, pos)
     if md:
-        if _RANGE_AHEAD.match(text, md.end()):
+        if _RANGE_OR_AND_AHEAD.match(text, md.end()):
             found = ("md_md", _P["md_md"].match(text, pos)), ("md_d", _P["md_d"].match(text, pos)), ("md", md)
         else:
             found = (("md", md),)
@@ -611,6 +616,62 @@ def publication_date(text: str) -> DateSpan | None:
             unlabelled = _shift(first, offset)
         offset += len(line) + 1
     return unlabelled
+
+
+# A heading that is a month alone ("April 2021", "MAY", "June 2021:"), opening a section of items.
+_MONTH_HEADING = re.compile(rf"[#*_\s]*(?P<m1>{_MON})(?:,?[^\S\n]+(?P<y1>(?:19|20)\d\d))?[^\S\n]*[:：]?[#*_\s]*")
+# How an item under such a heading says when in that month it happened: "On the 6th", "From the 8th to the
+# 12th", "On the 19th and 20th", or a part of the month ("Mid-month", "Late in the month").
+_NTH = r"(?P<{}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)"
+_DAY_OF_MONTH = re.compile(
+    rf"(?:(?:on|from|between|by)[^\S\n]+)?the[^\S\n]+{_NTH.format('d1')}(?![\w-])"
+    rf"(?:{_RANGE_OR_AND}(?:the[^\S\n]+)?{_NTH.format('d2')}(?![\w-]))?",
+    re.IGNORECASE,
+)
+_PART_OF_MONTH = re.compile(
+    r"(?:(?:in|at|during|towards?)[^\S\n]+)?(?:the[^\S\n]+)?(?:mid-?month|(?:early|late|later|earlier)[^\S\n]+in[^\S\n]+"
+    r"(?:the|that)[^\S\n]+month|(?:end|beginning|start|middle|close|second[^\S\n]+half|first[^\S\n]+half)[^\S\n]+"
+    r"of[^\S\n]+(?:the|that)[^\S\n]+month|same[^\S\n]+month|that[^\S\n]+month)\b",
+    re.IGNORECASE,
+)
+
+
+def month_heading(text: str, default_year: int | None = None) -> DateSpan | None:
+    """The month a heading line names on its own ("April 2021", "MAY" in a 2019 bulletin), else None.
+
+    >>> month_heading("April 2021").end
+    datetime.date(2021, 4, 30)
+    """
+    if len(text) > 32:
+        return None
+    m = _MONTH_HEADING.fullmatch(text)
+    year = int(m.group("y1")) if m and m.group("y1") else default_year
+    if m is None or year is None:
+        return None
+    month = _month_of(m.group("m1"))
+    start, end = _date(year, month, 1), _month_end(year, month)
+    return DateSpan(start, end, "month", m.start("m1"), m.end(), text[m.start("m1"):m.end()]) if start and end else None
+
+
+def day_in_month(text: str, month: DateSpan, within: int = 40) -> DateSpan | None:
+    """When an item under a month heading happened, from an opening that names no month: "On the 6th,"
+    "From the 8th to the 12th," (days of ``month``), "Mid-month," "At the end of the month," (``month``
+    itself).  None when the item opens otherwise.
+
+    >>> day_in_month("On the 6th, a choir sang.", month_heading("May 2020")).start
+    datetime.date(2020, 5, 6)
+    """
+    head = text[: within + 40]
+    lead = len(head) - len(head.lstrip(_OPENERS + "-•·–—"))
+    if m := _DAY_OF_MONTH.match(head, lead):
+        y, mo = month.start.year, month.start.month
+        start, end = _date(y, mo, int(m.group("d1"))), _date(y, mo, int(m.group("d2") or m.group("d1")))
+        if start and end and start <= end:
+            return DateSpan(start, end, "day", m.start(), m.end(), m.group())
+        return None
+    if m := _PART_OF_MONTH.match(head, lead):
+        return DateSpan(month.start, month.end, "month", m.start(), m.end(), m.group())
+    return None
 
 
 def _shift(span: DateSpan, offset: int) -> DateSpan:

@@ -4,8 +4,14 @@ A page is cut into blocks (paragraphs), page chrome is set aside, and the page
 is read as one of three layouts:
 
 * **bulletin** – many blocks open with their own date ("On 3 May, ...",
-  "From June 5 to 8, ...", "Late May saw ..."); each such block is an event;
-* **list page** – items each followed by a date line of their own;
+  "From June 5 to 8, ...", "Late May saw ..."); each such block is an event,
+  and so is a later block whose date stands inside a sentence with an event
+  cue ("... opened in Suzhou on 12 July 2019");
+* **bulletin in monthly sections** – month headings ("April 2021") over items
+  that say when in that month ("On the 6th,", "Mid-month,") or report an
+  event without a date (they take the month);
+* **list page** – items each with a date line of their own, after them or
+  before them as headings;
 * **news page** – a title and a publication-date line, then prose; a block is
   an event when one sentence holds both a date and an event cue, and a page
   with none of those is one event dated by the opening date of its first
@@ -31,7 +37,15 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from etl.errors import InputError
 from etl.io import read_text
 from etl.normalize import countries as ctry
-from etl.normalize.dates import DateSpan, find_dates, leading_date, publication_date, title_period
+from etl.normalize.dates import (
+    DateSpan,
+    day_in_month,
+    find_dates,
+    leading_date,
+    month_heading,
+    publication_date,
+    title_period,
+)
 from etl.normalize.groups import find_groups
 from etl.normalize.orgs import find_organizations
 from etl.normalize.participants import GROUP_NOUNS, VISITOR_NOUNS, find_headcount
@@ -42,7 +56,8 @@ from etl.sources.base import Options, Result, reject_rows
 
 SNIPPET_MAX = 600
 LEADING_DATE_WITHIN = 40  # an item "opens with" a date that starts this close to its first character
-MIN_EVENT_CHARS = 80  # shorter blocks are headings or captions, not event reports
+MIN_EVENT_CHARS = 80  # shorter blocks are headings or captions, not event reports...
+SHORT_EVENT_CHARS = 40  # ...unless they are a whole sentence of six words or more ("On 8 May, 20 dancers sang in Suva.")
 EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 
 _CHROME = re.compile(
@@ -132,7 +147,7 @@ def read(path: Path, options: Options) -> Result:
 
 def extract(text: str, source: str, options: Options = Options()) -> Result:
     """Events from already-decoded text (the pure core of :func:`read`)."""
-    blocks = [b for b in split_blocks(text) if not is_chrome(b.text)]
+    blocks = _readable_blocks(text)
     if not blocks:
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
     context = _Context.of(text, blocks, options.home)
@@ -145,6 +160,19 @@ def extract(text: str, source: str, options: Options = Options()) -> Result:
 
 # What _event fills in: every column but the two the build adds for all adapters.
 _ROW_COLUMNS = tuple(c for c in EVENT_COLUMNS if c.name not in ("event_id", "sources"))
+
+
+def _readable_blocks(text: str) -> list[Block]:
+    """The page's blocks without its chrome.
+
+    A labelled date line ("Date: 2021-07-09") is chrome on a news page (the publication line, read apart) but
+    dates its item on a list page: it is kept where other date lines make the page a list.
+    """
+    every = split_blocks(text)
+    blocks = [b for b in every if not is_chrome(b.text)]
+    if sum(1 for b in blocks if _is_date_line(b.text)) < 2:
+        return blocks
+    return [b for b in every if not is_chrome(b.text) or _is_date_line(b.text)]
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -226,10 +254,57 @@ def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     date_lines = [b for b in blocks if _is_date_line(b.text)]
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
         return _list_items(text, blocks), []
+    headings = {b.start: span for b in blocks if len(b.text) <= 32 and (span := month_heading(b.text, ctx.default_year))}
+    if len(headings) >= 2:
+        return _section_items(leads, headings), _undated_items(leads, ctx, source)
     if len(dated) >= 2:
-        items = [(b, d, "text:bulletin-item") for b, d in dated]
-        return items, _undated_items(leads, ctx, source)
+        return _bulletin_items(leads, ctx), _undated_items(leads, ctx, source)
     return _news_items(blocks, ctx), _undated_items(leads, ctx, source)
+
+
+def _bulletin_items(leads, ctx: _Context):
+    """Every block that opens with its date; after the first of them, also a block whose date stands in a
+    sentence with an event cue ("... opened in Xi'an on 2 July 2019"), to a day or a month: an item need not
+    open with its date.  (Blocks before the first dated one are the page's title and introduction.)"""
+    items, begun = [], False
+    for block, lead in leads:
+        if lead is not None:
+            items.append((block, lead, "text:bulletin-item"))
+            begun = True
+        elif begun and len(block.text) >= MIN_EVENT_CHARS:
+            span = _event_sentence_date(block.text, ctx)
+            if span is not None and span.precision != "year":
+                items.append((block, span, "text:bulletin-sentence"))
+    return items
+
+
+def _section_items(leads, headings: dict[int, DateSpan]):
+    """Bulletins in monthly sections: a heading line names the month ("April 2021"), and its items say when in
+    it ("On the 6th,", "Mid-month,"), give a full date of their own, or, reporting an event, take the month."""
+    items, month = [], None
+    for block, lead in leads:
+        if block.start in headings:
+            month = headings[block.start]
+            continue
+        if month is None or (lead is None and not _reports(block.text)):
+            if lead is not None:  # before the first heading: a dated item as in any bulletin
+                items.append((block, lead, "text:bulletin-item"))
+            continue
+        if lead is not None:  # its own date, in the section's year
+            span = leading_date(block.text, month.start.year, within=LEADING_DATE_WITHIN) or lead
+            items.append((block, span, "text:bulletin-item"))
+        elif (span := day_in_month(block.text, month)) is not None:
+            items.append((block, span, "text:month-section"))
+        elif find_type_cue(fold(block.text[: lead_end(block.text)])) is not None:
+            items.append((block, DateSpan(month.start, month.end, "month", 0, 0, ""), "text:month-section"))
+    return items
+
+
+def _reports(text: str) -> bool:
+    """Whether a block is long enough to report an event: a paragraph, or one whole sentence of six words."""
+    if len(text) >= MIN_EVENT_CHARS:
+        return True
+    return len(text) >= SHORT_EVENT_CHARS and text[-1] in ".!。" and text.count(" ") >= 5
 
 
 def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
@@ -243,7 +318,7 @@ def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
 
 
 def _leading(block: Block, ctx: _Context) -> DateSpan | None:
-    if len(block.text) < MIN_EVENT_CHARS:
+    if not _reports(block.text):
         return None
     span = leading_date(block.text, ctx.default_year, within=LEADING_DATE_WITHIN)
     return _in_period(span, ctx) if span else None
@@ -277,11 +352,13 @@ def _is_date_line(text: str) -> bool:
 def _list_items(text: str, blocks: list[Block]):
     """List pages: items each with a date line of their own, after the item or, as headings, before it.
 
-    Which one is read from the page's end: a page whose last block is a date line puts dates after items.
-    An item is at most the two blocks next to its date line (a title and a summary): further ones are the
-    page's own heading and intro, or its footer.
+    Which one is read from the page's end: where no paragraph follows the last date line (only a footer
+    such as "Older entries", or nothing), dates come after their items.  An item is at most the two blocks
+    next to its date line (a title and a summary): further ones are the page's own heading and intro, or its
+    footer.
     """
-    after = _is_date_line(blocks[-1].text)
+    last = max(i for i, b in enumerate(blocks) if _is_date_line(b.text))
+    after = all(len(b.text) < MIN_EVENT_CHARS for b in blocks[last + 1:])
     groups = _date_groups(blocks if after else blocks[::-1])
     items = []
     for date_block, members in groups:
@@ -427,7 +504,7 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
     ends = _sentence_ends(body)
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
-    mentions = ctry.find_mentions(body)
+    mentions = _places_in_countries(body, ctry.find_mentions(body))
     orgs = find_organizations(body)
     host = _host(body, first, lead, mentions, ctx.home)
     counterparts = _counterparts(mentions, host, ctx.home)
@@ -589,6 +666,17 @@ def _cued_chain(before: str, low: str, lo: int, mention, in_lead) -> bool:
     return not any(cue_at <= other.start < mention.start for other in in_lead)
 
 
+def _places_in_countries(body: str, mentions: list) -> list:
+    """Mentions with each "City, Country" city in the country named after it: "Cordoba, Spain" is not the
+    Argentine city the name alone gives.  (Only cities: "Kenya, Uganda" is a list of countries.)"""
+    for i in range(len(mentions) - 1):
+        place, country = mentions[i], mentions[i + 1]
+        if (place.kind == "city" and country.kind == "name" and place.iso3 != country.iso3
+                and body[place.end:country.start] == ", "):
+            mentions[i] = ctry.Mention(country.iso3, place.start, place.end, place.surface, "city")
+    return mentions
+
+
 def _counterparts(mentions, host, home: str) -> list[str]:
     # The host is one of the mentions (see _host): its code is among theirs already.
     return [c for c in dict.fromkeys([m.iso3 for m in mentions]) if c and c != home]
@@ -599,7 +687,7 @@ def _coordinates(host) -> tuple[float | None, float | None]:
         return None, None
     if host.kind == "city":
         place = ctry.city(host.surface)
-        if place is not None:
+        if place is not None and place.iso3 == host.iso3:  # else a namesake elsewhere (_places_in_countries)
             return place.lat, place.lon
     point = ctry.centroid(host.iso3)
     return point if point else (None, None)
