@@ -537,3 +537,17 @@ def test_city_comma_country_places_the_city_in_that_country(where, host, counter
     assert row.host_iso3 == host and list(row.countries) == counterparts
     if host == "ESP":
         assert row.lon > -10  # the Spanish city's country, not Argentina's coordinates
+
+
+@pytest.mark.parametrize(("opening", "is_event"), [
+    ("This issue covers March to June 2021; our partners in 12 countries sent news and photographs.", False),
+    ("In 2022 the society plans to open a reading room for exchange students in Tashkent.", False),
+    ("In May, two theatre groups are scheduled to tour Kazakhstan with a puppet show.", False),
+    ("In 2022 the society opened a reading room for exchange students in Tashkent.", True),
+    ("On 3 May, both sides agreed that they plan to continue the programme next year.", True),  # a plan later on
+])
+def test_the_page_describing_itself_or_a_plan_is_no_event(opening, is_event):
+    page = (f"Steppe Friendship Notes (2021)\n\n{opening}\n\nOn 9 April, a jazz trio from Almaty played in Xi'an for "
+            "an audience of students.\n\nOn 20 April, rice breeders from Kenya met colleagues at a Changsha institute.\n")
+    starts = extract(page, "notes.txt").events.source_start.tolist()
+    assert (page.index(opening) in starts) is is_event

@@ -318,10 +318,25 @@ def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
 
 
 def _leading(block: Block, ctx: _Context) -> DateSpan | None:
-    if not _reports(block.text):
+    if not _reports(block.text) or _ABOUT_THE_PAGE.match(block.text):
         return None
     span = leading_date(block.text, ctx.default_year, within=LEADING_DATE_WITHIN)
-    return _in_period(span, ctx) if span else None
+    if span is None or _PLAN.search(block.text, span.char_end, span.char_end + 48):
+        return None
+    return _in_period(span, ctx)
+
+
+# "This issue covers July to October 2022": the page describing itself, not an event.
+_ABOUT_THE_PAGE = re.compile(
+    r"(?:this|the\s+present|our)\s+(?:issue|bulletin|newsletter|edition|report|digest|number|page|section|column)\b",
+    re.IGNORECASE,
+)
+# "In 2015 the association plans to ...": right after its date, an item that states a plan reports no event yet.
+_PLAN = re.compile(
+    r"\b(?:plans|intends|aims|hopes|expects|is\s+(?:scheduled|expected|set|due)|are\s+(?:scheduled|expected|set|due)"
+    r"|looks\s+forward|look\s+forward)\s+to\b",
+    re.IGNORECASE,
+)
 
 
 def _in_period(span: DateSpan, ctx: _Context) -> DateSpan:
