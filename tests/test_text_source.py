@@ -415,6 +415,10 @@ def test_title_names_the_place_once():
         ("On 12 April, Uzbek journalists visited the desert research station in Tashkent for two days.", "UZB"),
         ("On 6 March, graduates of an Ethiopia women vocational course received their certificates.", "ETH"),
         ("On 3 June, Kenyan students planted 500 trees at a forest reserve outside Nairobi.", "KEN"),
+        # "in" inside a "from ..." phrase says where people come from; with a verb between, it is the venue again.
+        ("On 5 June, pupils from a grammar school in Apia, Samoa, arrived in Xiamen for a summer course.", "CHN"),
+        ("On 5 June, a youth team from Ghana arrived in Lima, Peru, for a football friendly.", "PER"),
+        ("On 5 June, doctors from three hospitals in Nepal met in Kathmandu to review a training scheme.", "NPL"),
     ],
 )
 def test_origins_are_not_hosts(item, host):

@@ -614,7 +614,7 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
     for m in in_lead:
         lo = max(0, m.start - 100)
         before = body[lo: m.start]
-        if _cue_before(before, low, lo) or _cued_chain(before, low, lo, m, in_lead):
+        if (_cue_before(before, low, lo) or _cued_chain(before, low, lo, m, in_lead)) and not _in_from_phrase(before):
             return m
     if all(m.iso3 == home for m in in_lead):
         return in_lead[0]
@@ -657,6 +657,20 @@ def _is_origin(body: str, m, last) -> bool:
     nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
     # "Kenyan students", not "Kenya. Teams": the next two words of the clause
     return bool(nouns) and any(w.lower() in nouns for w in _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2])
+
+
+# "pupils from a school in Suva, Fiji, arrived in Fuzhou": "in Suva" says where they come from.  The words between
+# "from" and "in" must hold no verb ("the team from Kenya arrived in Lima" is cued by "arrived in").
+_FROM_IN = re.compile(r"\bfrom\s+((?:[\w'’-]+\s+){1,5})(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+_VERBISH = re.compile(r"\w+ed\b|\b(?:met|went|came|held|took|gave|made|flew|ran|began|saw|is|was|were|are|has|have|had)\b",
+                      re.IGNORECASE)
+
+
+def _in_from_phrase(before: str) -> bool:
+    if "from" not in before and "From" not in before:
+        return False
+    m = _FROM_IN.search(before)
+    return m is not None and _VERBISH.search(m.group(1)) is None
 
 
 def _cue_before(before: str, low: str, lo: int) -> bool:
