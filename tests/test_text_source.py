@@ -419,6 +419,7 @@ def test_title_names_the_place_once():
         ("On 5 June, pupils from a grammar school in Apia, Samoa, arrived in Xiamen for a summer course.", "CHN"),
         ("On 5 June, a youth team from Ghana arrived in Lima, Peru, for a football friendly.", "PER"),
         ("On 5 June, doctors from three hospitals in Nepal met in Kathmandu to review a training scheme.", "NPL"),
+        ("On 5 June, a chess match brought pupils from both towns together in Osh, Kyrgyzstan, for a weekend.", "KGZ"),
     ],
 )
 def test_origins_are_not_hosts(item, host):

@@ -659,18 +659,20 @@ def _is_origin(body: str, m, last) -> bool:
     return bool(nouns) and any(w.lower() in nouns for w in _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2])
 
 
-# "pupils from a school in Suva, Fiji, arrived in Fuzhou": "in Suva" says where they come from.  The words between
-# "from" and "in" must hold no verb ("the team from Kenya arrived in Lima" is cued by "arrived in").
-_FROM_IN = re.compile(r"\bfrom\s+((?:[\w'’-]+\s+){1,5})(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
-_VERBISH = re.compile(r"\w+ed\b|\b(?:met|went|came|held|took|gave|made|flew|ran|began|saw|is|was|were|are|has|have|had)\b",
-                      re.IGNORECASE)
+# "pupils from a school in Suva, Fiji, arrived in Fuzhou": "in Suva" says where they come from, when "from" heads
+# a phrase naming a place people belong to ("players from the two cities together in Nanning" is still the venue).
+_FROM_IN = re.compile(
+    r"\bfrom\s+(?:(?:a|an|the|their|its|three|two|several|local|\d+)\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?:schools?|universit(?:y|ies)|colleges?|academ(?:y|ies)|institutes?|hospitals?|clinics?|villages?|towns?|"
+    r"count(?:y|ies)|districts?|provinces?|regions?|communit(?:y|ies)|clubs?|companies|company|firms?|farms?|"
+    r"ministr(?:y|ies)|departments?|centres?|centers?|associations?|societ(?:y|ies)|organi[sz]ations?|"
+    r"federations?|unions?|parishes|parish|municipalit(?:y|ies)|cit(?:y|ies))\s+(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _in_from_phrase(before: str) -> bool:
-    if "from" not in before and "From" not in before:
-        return False
-    m = _FROM_IN.search(before)
-    return m is not None and _VERBISH.search(m.group(1)) is None
+    return ("from" in before or "From" in before) and _FROM_IN.search(before) is not None
 
 
 def _cue_before(before: str, low: str, lo: int) -> bool:
