@@ -74,7 +74,65 @@ HEADCOUNT_CASES = [
     ("So far, more than 400 students have benefited from the scheme.", None),
     ("18-year-old students may apply.", None),
     ("A total of 48 national associations joined 76 bodies.", None),
+    # a year that ends a date is no count, but a count of that size stays one
+    ("On 4 May 2021 volunteers from the club cleaned a beach.", None),
+    ("On May 4, 2021 students from Hue toured the port.", None),
+    ("In Sept. 2020 teachers from Vientiane arrived.", None),
+    ("By the 30th of June 2018 doctors had left.", None),
+    ("In spring 2019 students from Oslo came to Xiamen.", None),
+    ("During 2021 volunteers planted mangroves.", None),
+    ("On 20 May 2023, 1,200 runners took part.", (1200, "exact")),
+    ("2,023 volunteers took part in the clean-up.", (2023, "exact")),
+    ("The marathon drew some 2000 runners.", (2000, "about")),
+    # a multiplier before a scale word, "and" after a hundred, ranges in words and "or so"
+    ("Two dozen nurses landed in Suva.", (24, "about")),
+    ("Some three dozen pupils sang at the fair.", (36, "about")),
+    ("Half a dozen engineers flew to Lusaka.", (6, "about")),
+    ("A half-dozen potters showed their work.", (6, "about")),
+    ("One hundred and twenty students attended.", (120, "exact")),
+    ("Half a million spectators lined the route.", (500000, "exact")),
+    ("Thirty or forty elders met the mayor.", (30, "more_than")),
+    ("20 or 30 trainees joined each session.", (20, "more_than")),
+    ("Two to three hundred villagers gathered.", (200, "more_than")),
+    ("Forty or so pupils joined the choir.", (40, "about")),
+    ("Several dozen spectators came.", None),
+    ("They met 12 or so times.", None),
+    # people nouns of sport, crafts and farming; a group with no noun
+    ("Nearly 900 spectators watched the final.", (900, "nearly")),
+    ("About 60 audience members stayed for the talk.", (60, "about")),
+    ("Fifteen herders from Mongolia visited the ranch.", (15, "exact")),
+    ("Around 30 coffee growers joined the fair.", (30, "about")),
+    ("A group of 18 furniture makers toured the workshops.", (18, "exact")),
+    ("A small group of 8 from Lima arrived on Monday.", (8, "exact")),
+    ("A group of about fifty toured the site.", (50, "about")),
+    ("A group of 20 paintings went on show.", None),
+    ("The Group of 77 and China issued a statement.", None),
+    ("A group of 12 countries signed the charter.", None),
+    # members and residents count when an event is for them, not as a membership
+    ("A pottery class for 25 members was held on Sunday.", (25, "exact")),
+    ("A dinner was held for 60 residents of the estate.", (60, "exact")),
+    ("The club's 40 members voted.", None),
+    ("The town has 5,000 inhabitants.", None),
+    # still no count: vague, or things
+    ("Hundreds of residents lined the streets.", None),
+    ("Thousands of fans cheered.", None),
+    ("It printed 300 copies of the guide.", None),
+    ("Some 45 dairy cooperatives sent samples.", None),
+    ("Some 2,000 school bags were handed out.", None),
 ]
+
+
+# (words, value): multipliers, "half" and "and" in numbers written out
+WORD_VALUES = [
+    ("a dozen", 12), ("two dozen", 24), ("half a dozen", 6), ("a half-dozen", 6), ("half a million", 500_000),
+    ("one hundred and twenty", 120), ("a hundred and five", 105), ("twenty-five", 25), ("three hundred", 300),
+    ("two thousand", 2000),
+]
+
+
+@pytest.mark.parametrize(("words", "value"), WORD_VALUES)
+def test_word_value(words, value):
+    assert participants._word_value(words) == value
 
 
 @pytest.mark.parametrize(("text", "expected"), HEADCOUNT_CASES)
@@ -454,7 +512,8 @@ _GATE_CASES = [
     *(f"A {w} people came, then an {w} students." for w in ("hundred", "thousand", "million")),
     *(f"They sent a 12-{w} {g} and a {g} of 12 went." for w in participants._MEMBER_WORDS
       for g in ("delegation", "team", "choir")),
-    *(f"A {n} of about 30 came to Lima." for n in participants._GROUP_OF_NOUNS),
+    *(f"A {n} of about 30 came to Lima." for n in (*participants._GROUP_OF_NOUNS, "group", "walking group")),
+    "In May, half a dozen students and a half-dozen team came; Half people attended.",
     *(f"40 people attended, {p} 2019." for p in _phrases(participants._CUMULATIVE)),
     *(f"Some 40 volunteers came; {p} 2019." for p in _phrases(participants._CUMULATIVE)),
     *(f"{w.capitalize()} {v} 300 at the fair." for w in ("participants", "visitors", "attendance", "turnout")
@@ -472,7 +531,8 @@ _GATE_WORDS = st.sampled_from(
      *("participants numbered", "attendance", "turnout", "reached", "stood at", "totalled", "was", "a dozen"),
      *("twenty", "five", "twenty-five", "dozen", "hundred", "an", "eighteen", "thirteen", "students", "people"),
      *("so far", "has sent", "each year", "covering", "since", "2015", "benefited", "é", "’s", "a delegation of"),
-     *("300", "12", "1,200", "about", "over", "nearly", "up", "to", ".", ";", "\n", "attended", "including")]
+     *("300", "12", "1,200", "about", "over", "nearly", "up", "to", ".", ";", "\n", "attended", "including"),
+     *("group", "a group of", "half", "half a", "or", "so", "and", "March", "2023", "spectators")]
 )
 _GATE_TEXTS = st.one_of(_MIXED, st.lists(_GATE_WORDS, max_size=30).map(" ".join),
                         st.lists(st.one_of(_GATE_WORDS, _CUE_WORDS, _WORDS), max_size=30).map(" ".join))

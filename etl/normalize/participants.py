@@ -3,23 +3,25 @@
 Text rules (:func:`find_headcount`)
 -----------------------------------
 * A count is a number (``1,345``, ``3.400``, ``1.5 million``, ``twenty-five``, ``two hundred``,
-  ``a dozen``) followed within five words by a people noun (people, participants,
-  representatives, volunteers, experts, students, officials ...).  A plural non-people noun
+  ``one hundred and twenty``, ``a dozen``, ``two dozen``, ``half a dozen``) followed within five
+  words by a people noun (people, participants, representatives, volunteers, experts, students,
+  officials, spectators ...).  A plural non-people noun
   (countries, organizations, schools, projects, bags ...) or a function word ends the search,
   so "representatives of 21 countries" is not a head-count.  "and"/"or" may join adjectives
   ("90 Kenyan and Chinese students").
 * Also counted: "a three-member delegation", "the 13-member team", "a 30-strong choir",
-  "a delegation of 12", "participants numbered 300", "attendance reached 1,200".
+  "a delegation of 12", "a group of 14" (after "a", and with people or nothing after the number),
+  "participants numbered 300", "attendance reached 1,200".
 * Never counted: ordinals (``142th``), percentages, money, ages ("18-year-old"), a year
-  before its noun unless it stands alone ("the 2019 volunteers" is a year), "dozens of",
-  and "person-times" (visits, not people).
-* Qualifiers: more than/over/above/at least, "300+", "300 or more", "200-300" ->
+  before its noun unless it stands alone ("the 2019 volunteers", "on 9 March 2019 volunteers"
+  are dates), "dozens of", and "person-times" (visits, not people).
+* Qualifiers: more than/over/above/at least, "300+", "300 or more", "200-300", "thirty or forty" ->
   ``more_than``; nearly/almost/close to -> ``nearly``; about/around/some/approximately/
-  "a dozen" -> ``about``; up to/as many as -> ``up_to``; otherwise ``exact``.  The value is
+  "a dozen"/"40 or so" -> ``about``; up to/as many as -> ``up_to``; otherwise ``exact``.  The value is
   always the stated (lowest) number.
 * The headline: each count scores +2 when tied to taking part (a participation verb after
   it in the sentence: attended, took part, arrived, presented ...; or a cue just before it:
-  "the participation of", "attended by", "drew", "send"), -4 when its sentence is a
+  "the participation of", "attended by", "drew", "send", "a workshop for"), -4 when its sentence is a
   cumulative statistic ("so far", "has dispatched", "benefited", "covering"), -1 when it is
   a subset ("including 37 ...") and -1 for membership nouns (members, staff, employees).
   The best wins, ties go to the first; when the best is negative there is no head-count,
@@ -59,7 +61,7 @@ _UNITS = {
     "eighteen": 18, "nineteen": 19,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 _PEOPLE = _words(
     """people persons person participants participant representatives representative delegates delegate guests
@@ -74,10 +76,20 @@ _PEOPLE = _words(
     writers poets painters photographers filmmakers actors actresses engineers technicians officers cadets chefs
     monks pilgrims runners cyclists swimmers climbers hikers campers learners apprentices mentors instructors
     trainers lecturers principals headmasters librarians curators architects lawyers judges surgeons dentists
-    pharmacists midwives caregivers firefighters rescuers paramedics elders seniors retirees parents mothers"""
+    pharmacists midwives caregivers firefighters rescuers paramedics elders seniors retirees parents mothers
+    spectators viewers onlookers audience audiences fans supporters makers winemakers growers herders herdsmen
+    fishermen shepherds beekeepers gardeners walkers riders horsemen trekkers skiers skaters rowers sailors divers
+    joggers marathoners golfers archers wrestlers boxers gymnasts footballers choristers drummers pianists
+    violinists vocalists calligraphers potters weavers designers cooks bakers translators interpreters editors
+    bloggers activists campaigners organisers organizers coordinators facilitators moderators educators faculty
+    schoolchildren schoolgirls schoolboys undergraduates postgraduates teens adolescents adults youngsters
+    locals townspeople worshippers nuns priests travellers travelers backpackers soldiers troops peacekeepers
+    policemen servicemen competitors contestants entrants finalists winners laureates pensioners grandparents
+    fathers counterparts colleagues personnel staffers inhabitants"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
-_WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens"})
+_WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens", "personnel",
+                          "staffers", "inhabitants"})
 # Plural (or mass) nouns only: singular ones are modifiers as often as not ("40 high school students").
 _NOT_PEOPLE = _words(
     """countries regions nations states economies cities provinces organizations organisations institutions
@@ -107,14 +119,20 @@ _STOP_WORDS = _words(
 _NUM = r"\d{1,3}(?:(?:,|\.|[\u00a0\u202f])\d{3})+(?![\d.,]\d)|\d+\.\d+(?=\s+(?:million|thousand)\b)|\d+(?![.,]\d)"
 _UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _TENS_ALT = "|".join(sorted(_TENS, key=len, reverse=True))
+_BELOW_HUNDRED = rf"(?:(?:{_TENS_ALT})(?:[- ](?:{_UNIT_ALT}))?|{_UNIT_ALT})"
+# A scale word multiplies the number before it ("two dozen", "three hundred"), and "half" halves it ("half a dozen");
+# "and" adds the tens after a hundred or thousand ("one hundred and twenty").
+_AND_TENS = rf"(?:\s+and\s+{_BELOW_HUNDRED})?"
 _WORD_NUM = (
-    rf"(?:(?:{_TENS_ALT})(?:[- ](?:{_UNIT_ALT}))?|{_UNIT_ALT})(?:[- ](?:hundred|thousand|million))?"
-    r"|an?[- ](?:hundred|thousand|million)"
+    rf"{_BELOW_HUNDRED}(?:[- ](?:dozen|million)|[- ](?:hundred|thousand){_AND_TENS})?"
+    r"|(?:half[- ]an?|an?[- ]half)[- ](?:dozen|hundred|thousand|million)"
+    rf"|an?[- ](?:million|(?:hundred|thousand){_AND_TENS})"
 )
 # All text patterns run on lowercased text: case-sensitive alternations are several times faster than re.I ones.
 _COUNT = re.compile(
     rf"(?<![\w$€£¥.,/+-])(?P<num>{_NUM}|a\s+dozen\b|(?:{_WORD_NUM})\b)(?:\s+(?P<scale>million|thousand)\b)?"
-    rf"(?:(?P<plus>\+|\s+(?:or|and)\s+more\b)|\s*(?:[-–]|to|and)\s*(?P<num2>{_NUM})\b)?"
+    rf"(?P<tail>\+|\s+(?:or|and)\s+more\b|(?P<approx>\s+or\s+so\b)|\s*(?:[-–]|to|and|or)\s*(?:{_NUM})\b"
+    rf"|\s+(?:to|or)\s+(?P<word2>{_WORD_NUM})\b)?"
     rf"(?!\s*(?:%|percent|per cent)|[-‐]?(?:year|yr|month|week|day|hour)s?[-\s]old|\w)",
 )
 # The noun first: "participants numbered about 300", "attendance reached 1,200".
@@ -128,7 +146,9 @@ _DIGITS = re.compile(r"\d\d*")  # as \d+, but the leading single \d lets the eng
 # For ASCII text: "1" for an ASCII digit, a space for any other byte, so that digit runs are found with bytes.find.
 _DIGIT_MASK = bytes(ord("1") if chr(b).isdigit() and b < 128 else ord(" ") for b in range(256))
 _SCALE_WORDS = ("dozen", "hundred", "thousand", "million")
-_NUMBER_WORDS = (*_UNITS, *_TENS, *_SCALE_WORDS)
+# The words an article may come before in a number: "a dozen", "a half dozen".
+_ARTICLE_WORDS = (*_SCALE_WORDS, "half")
+_NUMBER_WORDS = (*_UNITS, *_TENS, *_ARTICLE_WORDS)
 _MEMBER_WORDS = ("member", "strong", "person", "people", "man")
 _MEMBER_SUFFIX = re.compile(rf"[-‐](?:{'|'.join(_MEMBER_WORDS)})\b")
 _NUM_BEFORE = re.compile(rf"(?<![\w.,-])(?:\d+|{_WORD_NUM})$")
@@ -140,6 +160,9 @@ _NOUN_THEN_COUNT_HINT = re.compile("|".join(_NOUN_THEN_COUNT_WORDS))
 _GROUP_OF_NOUNS = ("delegation", "team", "troupe", "mission", "crowd", "audience", "contingent", "gathering", "party",
                    "crew")
 _GROUP_OF = re.compile(rf"\b(?:{'|'.join(_GROUP_OF_NOUNS)})\s+of\s+")
+# "a group of 14", "a walking group of 22": only after "a", since "the Group of 77" is a bloc of countries; ends at the
+# "of" it is searched before.
+_A_GROUP_OF = re.compile(r"\ban?\s+(?:[a-z]+\s+)?group\s+of\s\Z")
 _GROUP_SIZE = re.compile(
     rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|up\s+to|approximately|roughly)\s+)?"
     rf"(?P<num>{_NUM}|(?:{_WORD_NUM})\b)(?![\w%])"
@@ -190,6 +213,10 @@ _PARTICIPATE_BEFORE_WORDS = (
     r"brought\s+together", r"bringing\s+together", "gathered", "gathering", "welcomed", "received", "hosted",
     "involving", "involved", "send", "sent", "sending", "dispatched", "dispatch", r"accompanied\s+by", r"presence\s+of",
     "trained", "training",
+    # an event for them: "a workshop for 40 members", "a dinner was held for 60 residents"
+    r"workshops?\s+for", r"seminars?\s+for", r"courses?\s+for", r"class(?:es)?\s+for", r"lectures?\s+for",
+    r"sessions?\s+for", r"camps?\s+for", r"receptions?\s+for", r"dinners?\s+for", r"banquets?\s+for",
+    r"tours?\s+for", r"trips?\s+for", r"held\s+for", r"organi[sz]ed\s+for", r"arranged\s+for",
 )
 
 
@@ -229,7 +256,11 @@ _CUMULATIVE_WHOLE_WORDS = _words(
 _SUBSET_BEFORE = re.compile(r"\b(?:including|among\s+(?:them|whom)|of\s+whom|of\s+them|such\s+as|another)\s+"
                             r"(?:(?:more\s+than|over|about|nearly|some)\s+)?$")
 _SUBSET_WORDS = ("including", "among", "whom", "them", "such", "another")  # as _CUMULATIVE_WORDS
-_YEAR_CONTEXT = re.compile(r"\b(?:the|a|an|this|its|their|in|of|since|from|by|until|to|for)\s+$")
+_YEAR_CONTEXT = re.compile(r"\b(?:the|a|an|this|its|their|in|during|throughout|of|since|from|by|until|to|for)\s+$")
+# The rest of a date, or a season, before a year: "9 March 2023", "March 9, 2023", "Sept. 2023", "spring 2023".
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec spring summer autumn fall winter")
+_DATE_BEFORE_YEAR = re.compile(rf"\b(?:{'|'.join(_MONTHS.split())})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+$")
 # "[.!?;](?=\s|$)|\n", each branch opening with a plain character so that the engine skips ahead to them.
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|!(?=\s|$)|\?(?=\s|$)|;(?=\s|$)|\n")
 _SENTENCE_MARKS = ".!?;\n"  # the characters _SENTENCE_END matches
@@ -269,20 +300,26 @@ _WORD_NUMBER_PARTS = re.compile(r"[-\s]+")
 
 
 def _word_value(words: str) -> int | None:
-    """'twenty-five' -> 25, 'two hundred' -> 200, 'a dozen' -> 12, 'a hundred' -> 100."""
+    """'twenty-five' -> 25, 'two hundred' -> 200, 'a dozen' -> 12, 'two dozen' -> 24, 'half a dozen' -> 6."""
     parts = _WORD_NUMBER_PARTS.split(words.lower().strip())
     if parts == ["a", "dozen"]:
         return 12
-    total, current = 0, 0
+    total, current, half = 0, 0, False
     for part in parts:
         if part in ("a", "an"):
             current = 1
+        elif part == "half":
+            half = True  # of the scale that follows
+        elif part == "and":
+            continue  # "one hundred and twenty"
         elif part in _UNITS:
             current += _UNITS[part]
         elif part in _TENS:
             current += _TENS[part]
         elif part in _SCALES:
             current = max(current, 1) * _SCALES[part]
+            if half:
+                current, half = current // 2, False
             if _SCALES[part] >= 1000:
                 total, current = total + current, 0
         else:
@@ -432,15 +469,27 @@ def _count_candidates(low: str, words: set[str]):
             continue
         raw = m.group("num")
         value = _number_value(raw, m.group("scale"))
+        tail = m.group("tail")
+        if value and tail and m.group("word2"):
+            value *= _shared_scale(raw, m.group("word2"))
         if value is None or (_is_year(raw) and not _year_is_count(low, m, noun[0])):
             continue
         qualifier, start = _qualifier(low, m.start())
-        # "300+", "300 or more" and "200-300 people" all state a floor.
-        if (m.group("plus") or m.group("num2")) and qualifier == "exact":
-            qualifier = "more_than"
-        if raw.endswith("dozen") and qualifier == "exact":
-            qualifier = "about"  # "a dozen" is a round figure
+        if qualifier == "exact":
+            if tail:
+                # "300+", "300 or more", "200-300" and "three or four" state a floor; "40 or so" a round figure.
+                qualifier = "about" if m.group("approx") else "more_than"
+            elif raw.endswith("dozen"):
+                qualifier = "about"  # "a dozen" is a round figure
         yield value, qualifier, start, noun[1], noun[0], m.start()
+
+
+def _shared_scale(first: str, second: str) -> int:
+    """The scale a range states once, for both ends: "two to three hundred" is 200 to 300."""
+    first_last, second_last = (_WORD_NUMBER_PARTS.split(n)[-1] for n in (first, second))
+    if second_last in _SCALES and first_last not in _SCALES:
+        return _SCALES[second_last]
+    return 1
 
 
 def _count_matches(low: str, words: set[str]):
@@ -448,7 +497,7 @@ def _count_matches(low: str, words: set[str]):
 
     Finding digit runs and number words first (``_digit_runs``, ``str.find``) is several times
     faster than letting the regex engine try every position.  A count in words opens on a number
-    word standing whole ("twenty-five", "a dozen": the scale word), so only those in
+    word standing whole ("twenty-five", "a dozen": the scale word, "half a dozen"), so only those in
     ``words`` are looked for.
     """
     starts = _digit_runs(low)
@@ -457,7 +506,7 @@ def _count_matches(low: str, words: set[str]):
         while i != -1:
             if i == 0 or not low[i - 1].isalnum():
                 starts.add(i)
-                if word in _SCALE_WORDS:
+                if word in _ARTICLE_WORDS:
                     blank = i  # where the white space before the scale word starts ("a   dozen")
                     while blank and low[blank - 1].isspace():
                         blank -= 1
@@ -503,17 +552,33 @@ def _group_candidates(low: str, words: set[str]):
     """Sizes of delegations and teams: "a three-member delegation", "a delegation of 12"."""
     if not words.isdisjoint(_MEMBER_WORDS) and not words.isdisjoint(_GROUP_NOUNS):
         yield from _member_candidates(low)
-    if words.isdisjoint(_GROUP_OF_NOUNS):
+    group = "group" in words
+    if words.isdisjoint(_GROUP_OF_NOUNS) and not group:
         return  # "a delegation of 12" needs one of the nouns
     for of in _OF.finditer(low):
-        if not low[of.start() - 1 : of.start()].isspace():
+        at = of.start()
+        if not low[at - 1 : at].isspace():
             continue
-        m = _GROUP_OF.search(low, max(0, of.start() - 14), of.end() + 1)
+        m = _GROUP_OF.search(low, max(0, at - 14), of.end() + 1)
+        loose = m is None and group and low[max(0, at - 7) : at].rstrip().endswith("group")
+        if loose:
+            m = _A_GROUP_OF.search(low, max(0, at - 32), of.end() + 1)
         size = _GROUP_SIZE.match(low, m.end()) if m else None
         value = _number_value(size.group("num")) if size else None
+        if value and loose and not _people_or_nothing_after(low, size.end()):
+            continue
         if value and not _counts_things(low, size.end()):
             q = _QUALIFIER_BEFORE.search(size.group("q") or "")
             yield value, q.lastgroup if q else "exact", m.start(), size.end(), "delegation", size.start("num")
+
+
+def _people_or_nothing_after(low: str, pos: int) -> bool:
+    """Whether "a group of 14" counts people: people follow ("wine makers"), or the noun phrase ends at the number
+    ("arrived", "from"); "a group of 20 paintings" does not."""
+    word = _WORD.search(low, pos, pos + 40)
+    if word is None or _word_role(word.group())[1] in (_STOPS, _JOINER):
+        return True
+    return bool(_PARTICIPATE_AFTER.match(low, word.start()) or _people_noun(low, pos))
 
 
 def _member_candidates(low: str):
@@ -538,10 +603,14 @@ def _counts_things(text: str, pos: int) -> bool:
 
 
 def _year_is_count(low: str, m: re.Match, noun: str) -> bool:
-    """A number such as 2019 counts people only right before the noun and after no article or preposition."""
+    """A number such as 2019 counts people only right before the noun, after no article or preposition and
+    not as the end of a date ("On 9 March 2023 volunteers planted ...")."""
     word = _WORD.search(low, m.end(), m.end() + 40)
-    before = _YEAR_CONTEXT.search(low, max(0, m.start() - 12), m.start())
-    return bool(word) and word.group() == noun and before is None
+    if not word or word.group() != noun:
+        return False
+    start = m.start()
+    return _YEAR_CONTEXT.search(low, max(0, start - 12), start) is None and (
+        _DATE_BEFORE_YEAR.search(low, max(0, start - 24), start) is None)
 
 
 def _sentence_ends(low: str) -> list[int]:
