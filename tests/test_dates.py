@@ -95,7 +95,7 @@ FIND_CASES = [
     ("On February 30, 2019 nothing happened.", []),
     ("Code 2019-13-01 is no date.", []),
     # Either order could be meant: running text reads it day first (most of the world's order), where a
-    # table cell is refused (test_parse_cell_errors) until the user says which.
+    # table column infers the order from its unambiguous cells and otherwise refuses the cell.
     ("Deadline 05/06/2019 for the entries.", [("2019-06-05", "2019-06-05", "day", "05/06/2019")]),
     ("Held on 10.11.2019 in Minsk.", [("2019-11-10", "2019-11-10", "day", "10.11.2019")]),
     ("Posted 06/23/2021 by staff.", [("2021-06-23", "2021-06-23", "day", "06/23/2021")]),

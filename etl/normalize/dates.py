@@ -276,7 +276,7 @@ def _build_numeric(m, kind, text, default_year):
     if kind == "dmy":
         a, b = int(m.group("a")), int(m.group("b"))
         # In running text an order neither number settles ("10/09/2019") is read day first, as most of the
-        # world writes it (table cells are stricter: an ambiguous cell is a reject unless dayfirst is given).
+        # world writes it (a table column infers its order from its unambiguous cells, else rejects the cell).
         order = _dmy_order(a, b, True if a <= 12 and b <= 12 else None)
         if order is None:
             return None
