@@ -556,3 +556,14 @@ def test_the_page_describing_itself_or_a_plan_is_no_event(opening, is_event):
             "an audience of students.\n\nOn 20 April, rice breeders from Kenya met colleagues at a Changsha institute.\n")
     starts = extract(page, "notes.txt").events.source_start.tolist()
     assert (page.index(opening) in starts) is is_event
+
+
+def test_list_item_dated_by_its_own_summary_before_the_posting_date():
+    page = ("News of the Andes Circle\n\nGlaciologists open a field station\nFrom 2 to 6 March, surveyors from "
+            "Mendoza and Lanzhou set up instruments at a new station high in the Andes.\n2022-03-15\n\n"
+            "Weavers meet in Cusco\nA week of workshops brought Peruvian and Chinese weavers together in Cusco.\n"
+            "2022-03-20\n\nLater plans\nFrom 2 to 6 May, a return visit will take the surveyors to Gansu.\n2022-03-28\n")
+    events = extract(page, "list.txt").events
+    got = [(d.date().isoformat(), e.date().isoformat()) for d, e in zip(events.start_date, events.end_date, strict=True)]
+    # its own dates; the posting date where the summary gives none, or one after the posting (a plan)
+    assert got == [("2022-03-02", "2022-03-06"), ("2022-03-20", "2022-03-20"), ("2022-03-28", "2022-03-28")]

@@ -382,8 +382,18 @@ def _list_items(text: str, blocks: list[Block]):
         if members and span is not None:
             start, end = members[0].start, members[-1].end
             block = Block(start, end, text[start:end])  # as written, so that the snippet is the text at its offsets
-            items.append((block, span, "text:list-item"))
+            items.append((block, _own_date(members[-1], start, span) or _relative_to(span), "text:list-item"))
     return items if after else items[::-1]
+
+
+def _own_date(summary: Block, start: int, posted: DateSpan) -> DateSpan | None:
+    """The date an item's summary opens with ("From 14 to 18 June, ..."), when the event is dated apart from the
+    day it was posted: on or before that day, within a year of it.  Offsets index the item (from ``start``)."""
+    own = leading_date(summary.text, posted.start.year, within=LEADING_DATE_WITHIN)
+    if own is None or own.start > posted.end or (posted.start - own.start).days > 366:
+        return None
+    shift = summary.start - start
+    return DateSpan(own.start, own.end, own.precision, own.char_start + shift, own.char_end + shift, own.text)
 
 
 def _date_groups(blocks: list[Block]) -> list[tuple[Block, list[Block]]]:
