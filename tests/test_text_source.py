@@ -140,13 +140,21 @@ def test_home_setting_changes_counterparts():
 @pytest.mark.parametrize(
     "line",
     ["Log in | Register", "Font size: big middle small", "Previous Article", "Copyright 2020 Example Society",
-     "© 2021 All rights reserved", "Source: Foreign Affairs Office", "en_GBEnglish (UK)"],
+     "© 2021 All rights reserved", "Source: Foreign Affairs Office", "en_GBEnglish (UK)", "Views: 1,204",
+     "Subscribe to our newsletter", "Sign up for updates", "This site uses cookies."],
 )
 def test_chrome_lines(line):
     assert is_chrome(line)
 
 
-@pytest.mark.parametrize("line", ["On May 3, a delegation visited Lima and met teachers of a Spanish school."])
+@pytest.mark.parametrize("line", [
+    "On May 3, a delegation visited Lima and met teachers of a Spanish school.",
+    # chrome words inside words of a report, or in a dated report
+    "2019 | Signing of a twinning agreement between Yangzhou and Kandy | Kandy, Sri Lanka",
+    "Forty pupils registered for a summer course in Osh, Kyrgyzstan.",
+    "A seminar on film copyright law opened in Almaty for lawyers of both countries.",
+    "On 2 May, thirty pupils subscribed to a pen-pal scheme with a school in Hanoi.",
+])
 def test_content_is_not_chrome(line):
     assert not is_chrome(line)
 
@@ -567,3 +575,21 @@ def test_list_item_dated_by_its_own_summary_before_the_posting_date():
     got = [(d.date().isoformat(), e.date().isoformat()) for d, e in zip(events.start_date, events.end_date, strict=True)]
     # its own dates; the posting date where the summary gives none, or one after the posting (a plan)
     assert got == [("2022-03-02", "2022-03-06"), ("2022-03-20", "2022-03-20"), ("2022-03-28", "2022-03-28")]
+
+
+def test_news_story_dated_by_the_first_date_its_opening_gives():
+    page = ("Ghanaian beekeepers finish a course in Fujian\n\nStaff writer | 2023-06-12 10:05\n\n"
+            "FUZHOU — Eleven beekeepers from Kumasi, who had spent a month at an apiary school near Fuzhou, were "
+            "handed their diplomas last Friday (June 9) by the head of the provincial bee institute.\n\n"
+            "Their hosts said a further group would come in October.\n")
+    events = extract(page, "story.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-06-09"]
+    assert events.method.tolist() == ["text:news-first-date"]
+
+
+def test_a_plan_or_an_end_date_is_no_news_event():
+    page = ("Uzbek ceramics shown in Xi'an\nDate: 2022-09-02\n\nOn 1 September, an exhibition of ceramics from "
+            "Rishtan opened at the Xi'an art museum with 140 pieces.\n\nThe exhibition will run until 10 October, "
+            "and a second show is scheduled to open in Tashkent on 5 November.\n")
+    events = extract(page, "news.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-09-01"]

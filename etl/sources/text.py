@@ -60,11 +60,13 @@ MIN_EVENT_CHARS = 80  # shorter blocks are headings or captions, not event repor
 SHORT_EVENT_CHARS = 40  # ...unless they are a whole sentence of six words or more ("On 8 May, 20 dancers sang in Suva.")
 EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 
+# Whole words only: "Signing", "registered" and "film copyright" are words of a report, not chrome.
 _CHROME = re.compile(
-    r"log\s?-?in|sign\s?(?:in|up)|register|password|user\s?name|font\s?-?size|big\s+middle\s+small|"
-    r"previous\s+(?:article|page|post)|next\s+(?:article|page|post)|copyright|©|all rights reserved|"
-    r"share\s+(?:to|on|this)|print\s+this|close\s+window|visitor\s+stats|^\s*online\s*:|views?\s*:|lượt xem|"
-    r"back\s+to\s+top|skip\s+to|subscribe|cookies?|^\s*(?:home|menu|search|print|close|share)\s*$|"
+    r"\b(?:log\s?-?in|sign\s?(?:in|up)|register|password|user\s?name|font\s?-?size|big\s+middle\s+small|"
+    r"previous\s+(?:article|page|post)|next\s+(?:article|page|post)|all rights reserved|"
+    r"share\s+(?:to|on|this)|print\s+this|close\s+window|visitor\s+stats|"
+    r"back\s+to\s+top|skip\s+to|subscribe|cookies?)\b|\bviews?\s*:|©|^\s*copyright\b|lượt xem|^\s*online\s*:|"
+    r"^\s*(?:home|menu|search|print|close|share)\s*$|"
     r"^\s*(?:source|editor|author|reporter|responsible editor|time|date|published|updated)\s*[:：]|"
     r"^\s*[a-z]{2}_[A-Z]{2}",
     re.IGNORECASE,
@@ -222,8 +224,10 @@ def _hard_wrapped(text: str) -> bool:
 
 
 def is_chrome(block: str) -> bool:
-    """Log-in boxes, font widgets, article navigation, copyright and metadata lines."""
-    return len(block) < 160 and bool(_CHROME.search(block))
+    """Log-in boxes, font widgets, article navigation, copyright and metadata lines (never a dated report
+    such as "On 2 May, 30 pupils subscribed to a pen-pal scheme.")."""
+    return len(block) < 160 and bool(_CHROME.search(block)) and not (
+        _reports(block) and leading_date(block, 2000, within=LEADING_DATE_WITHIN) is not None)
 
 
 @dataclass(frozen=True)
@@ -418,14 +422,33 @@ def _news_items(blocks: list[Block], ctx: _Context):
     if items or not body:
         return items
     # No sentence both dated and cued: the first paragraph's own opening date ("NAIROBI, Nov. 27 --", a
-    # dateline), else the page's publication date.
+    # dateline), else the first date its opening sentences give ("..., last Tuesday (March 14), they ..."),
+    # else the page's publication date.
     first = body[0]
     opening = _leading(first, ctx)
     if opening is not None:
         return [(first, _not_after(opening, ctx.pub), "text:news-dateline")]
+    told = _first_date(first.text, ctx)
+    if told is not None:
+        return [(first, _not_after(told, ctx.pub), "text:news-first-date")]
     if ctx.pub is not None:
         return [(first, _relative_to(ctx.pub), "text:news-publication-date")]
     return []
+
+
+def _first_date(text: str, ctx: _Context) -> DateSpan | None:
+    """The first day or month the opening of a story names, unless it is a plan or a "since" / "until"."""
+    head = text[:_STORY_OPENING]
+    plan = _FUTURE.search(head)
+    for d in find_dates(head, ctx.default_year):
+        if plan is not None and plan.start() < d.char_start:
+            return None
+        if d.precision != "year" and d.start.year >= 1900 and not _since_before(head, d.char_start):
+            return d
+    return None
+
+
+_STORY_OPENING = 320  # characters: a story's first sentence or two
 
 
 def _not_after(span: DateSpan, pub: DateSpan | None) -> DateSpan:
@@ -449,8 +472,13 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     start, low = 0, fold(text)
     for end in _sentence_ends(text):
         sentence = text[start:end]
+        # A plan stated before a date ("The show will run to 10 October") dates no report; one after it ("On
+        # 3 May both sides said they will ...") leaves the report standing.
+        plan = _FUTURE.search(sentence)
+        plan_at = plan.start() if plan else len(sentence)
         dates = [d for d in find_dates(sentence, ctx.default_year)
-                 if d.start.year >= 1900 and not _since_before(sentence, d.char_start)] or _edition_year(sentence)
+                 if d.start.year >= 1900 and d.char_start < plan_at and not _since_before(sentence, d.char_start)
+                 ] or _edition_year(sentence)
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
@@ -459,12 +487,15 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
 
 
 def _since_before(sentence: str, at: int) -> bool:
-    # "since 2019" says how long something has gone on, not when an event took place.  Read in a window: a
-    # sentence may hold thousands of dates (a page without line breaks), and each must cost the same.
+    # See _SINCE.  Read in a window: a sentence may hold thousands of dates (a page without line breaks), and
+    # each must cost the same.
     return _SINCE.search(sentence, max(0, at - 24), at) is not None
 
 
-_SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+# "since 2019" says how long something has gone on, "until 10 October" when it ends: neither when it took place.
+_SINCE = re.compile(r"\b(?:since|until|till)\s+$", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:planned|scheduled|set|due|expected)|plans?\s+to)\b",
+                     re.IGNORECASE)
 # "Floriade Expo 2022", "CIFTIS 2021", "(CIFTIS) 2021": a named edition dates its event to the year.
 _EDITION = re.compile(
     r"\b(?:Expo|Forum|Summit|Conference|Fair|Festival|Games|Olympics|Week|Cup|Biennale|Congress|Dialogue|"
@@ -797,6 +828,6 @@ def _confidence(kind_conf: float, host, date: DateSpan, method: str) -> float:
     score += 0.15 if method == "text:bulletin-item" or date.precision == "day" else 0.05
     if method == "text:news-publication-date":
         score -= 0.2
-    elif method == "text:news-dateline":
+    elif method in ("text:news-dateline", "text:news-first-date"):
         score -= 0.1  # the day the report was filed, often a day after the event
     return round(max(0.05, min(1.0, score)), 3)
