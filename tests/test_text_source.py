@@ -593,3 +593,15 @@ def test_a_plan_or_an_end_date_is_no_news_event():
             "and a second show is scheduled to open in Tashkent on 5 November.\n")
     events = extract(page, "news.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-09-01"]
+
+
+@pytest.mark.parametrize(("opening", "host", "city"), [
+    ("Ndola, 26 March 2021 — Twelve teachers from Hunan began a month of classes", "ZMB", "Ndola"),
+    ("Changsha, 9 April 2021 — A delegation of the Lusaka City Council toured a solar plant", "CHN", "Changsha"),
+    ("KAMPALA, April 12, 2021 -- Chinese doctors opened a free eye camp for farmers from Zambia", "UGA", "Kampala"),
+    ("Kenya, 14 April 2021: students of a Nairobi school visited Beijing and met teachers", "CHN", "Beijing"),
+])
+def test_an_items_dateline_place_is_its_venue(opening, host, city):
+    events = extract(f"Field notes (2021)\n\n{opening}, with partners of the network.\n\nOn 30 April, a choir from "
+                     "Kunming sang in Hanoi, Vietnam, for a crowd of 300.\n", "notes.txt").events
+    assert (events.iloc[0].host_iso3, events.iloc[0].host_city) == (host, city)

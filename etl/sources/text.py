@@ -562,7 +562,7 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
     mentions = _places_in_countries(body, ctry.find_mentions(body))
     orgs = find_organizations(body)
-    host = _host(body, first, lead, mentions, ctx.home)
+    host = _dateline_place(body, mentions, date) or _host(body, first, lead, mentions, ctx.home)
     counterparts = _counterparts(mentions, host, ctx.home)
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
     head = find_headcount(body)
@@ -668,6 +668,31 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
         elif m.iso3 != home:
             return m
     return next((m for m in in_lead if m.iso3 == home and m.kind in ("city", "name")), None)
+
+
+def _dateline_place(body: str, mentions, date: DateSpan):
+    """The place an item opens with, right before its date or a dash ("Lusaka, 12 March 2021 — ...",
+    "NAIROBI, Nov. 27 --", "HANGZHOU — ..."): where it was reported from, the venue as a rule.  Else None."""
+    m = _DATELINE.match(body)
+    if m is None:
+        return None
+    after = _DATELINE_AFTER.match(body, m.end())
+    if after is None or (after.group(1) is None and date.char_start != after.end()):
+        return None  # "Kenya, Uganda and Tanzania ...": a list, not a dateline
+    if mentions and mentions[0].start == 0 and mentions[0].end == m.end():
+        return mentions[0] if mentions[0].kind == "city" else None  # "Kenya, 12 May": no place of filing
+    place = m.group()
+    if not place.isupper():
+        return None
+    found = ctry.find_mentions(place.title())  # wire style writes the place in capitals
+    if found and found[0].start == 0 and found[0].end == len(place) and found[0].kind == "city":
+        return ctry.Mention(found[0].iso3, 0, len(place), found[0].surface, "city")
+    return None
+
+
+# A place of one to four words opening the item, then a comma and the date, or a dash.
+_DATELINE = re.compile(r"[A-Z][\w'’.-]*(?:[ ][A-Z][\w'’.-]*){0,3}(?=\s*(?:,|—|–|--|\())")
+_DATELINE_AFTER = re.compile(r"\s*(?:(—|–|--)|,\s*|\(\s*)")
 
 
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
