@@ -6,19 +6,25 @@ The keywords live in ``etl/codebook.yaml``.  Two ideas carry the scoring:
   sentences add background, so lead matches weigh more;
 * an organization's name says who acted, not what happened ("X Association
   for Friendship" can host a law forum), so matches inside organization
-  names weigh less.
+  names weigh less, and so do a sector's weak keywords (words a publisher
+  uses of itself: "the network received ...").
 
 The event type is the first *strong* type keyword of the lead, then of the
 whole text, then the first weak one: "a delegation attended the conference"
-is a conference, while "the delegation visited the expo" is a visit.
+is a conference, while "the delegation visited the expo" is a visit.  Two
+refinements: a cue in a phrase naming the setting ("on the sidelines of the
+expo, the society held a forum") counts only when no other does, and a type
+may yield to a later cue ("volunteers handed over books" is aid).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import groupby
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import NamedTuple
 
 from etl.normalize._chunks import ChunkScan
@@ -27,6 +33,7 @@ from etl.schema import codebook
 
 LEAD_WEIGHT = 3.0
 ORG_WEIGHT = 0.5
+WEAK_WEIGHT = 0.25  # a sector's weak keyword: in the lead it still weighs less than an organization name there
 SECONDARY_SHARE = 0.5  # a sector joins `sectors` when it scores at least this share of the top one
 
 
@@ -137,17 +144,37 @@ def _top_level_bar(keyword: str) -> bool:
     """Whether ``keyword`` may be an alternation outside any group ("a|b"), erring towards yes."""
     if "|" not in keyword:
         return False
-    if "\\" in keyword or "[" in keyword:
-        return True  # escaped or bracketed characters: do not guess
+    # Escaped characters and sets hold no group and no alternation: drop them, then the groups.
+    keyword = _SET.sub("", _ESCAPE.sub("", keyword))
+    if "[" in keyword or "]" in keyword or "\\" in keyword:
+        return True  # a set we did not read: do not guess
     while (inner := re.sub(r"\([^()]*\)", "", keyword)) != keyword:
         keyword = inner
     return "|" in keyword
 
 
+_ESCAPE = re.compile(r"\\.")
+_SET = re.compile(r"\[\^?\]?[^\]]*\]")  # after _ESCAPE: a "]" right after "[" or "[^" is a member
+
+
+class _SectorScan(NamedTuple):
+    codes: tuple[str, ...]  # the sectors, in codebook order
+    scan: _Scan  # one pattern per sector's keywords, then one per sector's weak keywords (those that have some)
+    sector_of: tuple[int, ...]  # per pattern: its sector's index in ``codes``
+    weight: tuple[float, ...]  # per pattern: what one match of it scores before the lead and organization factors
+
+
 @cache
-def _sector_scan() -> tuple[tuple[str, ...], _Scan]:
+def _sector_scan() -> _SectorScan:
     specs = codebook()["sectors"]
-    return tuple(specs), _scan([spec["keywords"] for spec in specs.values()])
+    lists, sector_of, weight = [], [], []
+    for strength, factor in (("keywords", 1.0), ("weak_keywords", WEAK_WEIGHT)):
+        for i, spec in enumerate(specs.values()):
+            if spec.get(strength):
+                lists.append(spec[strength])
+                sector_of.append(i)
+                weight.append(factor)
+    return _SectorScan(tuple(specs), _scan(lists), tuple(sector_of), tuple(weight))
 
 
 @cache
@@ -291,8 +318,8 @@ def find_type_cue(low: str, strength: str = "keywords") -> re.Match | None:
     return found and _cues().scans[strength].patterns[0].match(low, found[0])
 
 
-def _first_cue(low: str, hits, strength: str, end: int) -> tuple[int, str] | None:
-    """Where the first type cue of ``strength`` within ``low[:end]`` starts, and its type.
+def _first_cue(low: str, hits, strength: str, end: int, after: int = -1) -> tuple[int, str] | None:
+    """Where the first type cue of ``strength`` within ``low[:end]`` (and past ``after``) starts, and its type.
 
     ``hits``: the cue scan of all of ``low``.  A beginning found in all of ``low`` may run past ``end``;
     its keyword cannot match within ``low[:end]`` then, while every keyword that can has a beginning that
@@ -301,7 +328,7 @@ def _first_cue(low: str, hits, strength: str, end: int) -> tuple[int, str] | Non
     """
     field = _FIELD[strength]
     pattern = None
-    for pos, cue in hits:
+    for pos, cue in hits if after < 0 else islice(hits, bisect_right(hits, after, key=itemgetter(0)), None):
         if pos >= end:
             break
         found, within = cue[field], pos + cue[1] <= end  # cue[1]: its tail; cut short, the chunk's answer may not hold
@@ -317,12 +344,12 @@ def _first_cue(low: str, hits, strength: str, end: int) -> tuple[int, str] | Non
 
 
 def _sector_matches(low: str, hits=None):
-    """``(start, sector index)`` of every sector match in folded text, in text order: for each sector, what
-    ``finditer`` of its pattern gives.
+    """``(start, pattern index)`` of every sector match in folded text, in text order: for each pattern (see
+    :class:`_SectorScan`), what its ``finditer`` gives.
 
     ``hits``: ``_cues().hits(low)``, when the caller has it.
     """
-    free_from: dict[int, int] = {}  # matches of one sector do not overlap
+    free_from: dict[int, int] = {}  # matches of one pattern do not overlap
     for pos, (_, _, sectors, _, _) in _cues().hits(low) if hits is None else hits:  # a _Cue, unpacked: cheaper
         for i, length in sectors:
             if pos < free_from.get(i, 0):
@@ -357,7 +384,7 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     event_type, type_strength = _event_type(text, lead_end, low, hits)
     if not ranked:
         return Classification("civil_society", ("civil_society",), event_type, 0.2)
-    codes, top = _sector_scan()[0], -ranked[0][0]
+    codes, top = _sector_scan().codes, -ranked[0][0]
     sectors = tuple([codes[i] for minus, _, i in ranked if -minus >= SECONDARY_SHARE * top])
     return Classification(codes[ranked[0][2]], sectors, event_type, _confidence(top, type_strength == "keywords"))
 
@@ -379,11 +406,13 @@ def _ranked_sectors(lead_end: int, org_spans, low: str, hits) -> list[tuple[floa
     # Matches come in text order, so one walk along the sorted spans says whether a match lies in one: ``reach``
     # is the furthest end of the spans that start at or before it (cheaper than a search per match).
     spans, k, reach = sorted(org_spans), 0, -1
-    for pos, i in _sector_matches(low, hits):
+    _, _, sector_of, weights = _sector_scan()
+    for pos, pattern in _sector_matches(low, hits):
         while k < len(spans) and spans[k][0] <= pos:
             reach = max(reach, spans[k][1])
             k += 1
-        weight = (LEAD_WEIGHT if pos < lead_end else 1.0) * (ORG_WEIGHT if reach > pos else 1.0)
+        i = sector_of[pattern]
+        weight = weights[pattern] * (LEAD_WEIGHT if pos < lead_end else 1.0) * (ORG_WEIGHT if reach > pos else 1.0)
         if i in totals:
             totals[i] += weight
         else:  # the first match of a sector is its earliest
@@ -400,10 +429,60 @@ def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> 
     # A lead that is the whole text needs no second search of the whole text: it would find the same.
     searches = _SEARCHES if lead < len(low) else _SEARCHES[1:]
     for strength, whole in searches:
-        found = _first_cue(low, hits, strength, len(low) if whole else lead)
+        end = len(low) if whole else lead
+        found = _first_cue(low, hits, strength, end)
         if found:
-            return found[1], strength
+            pos, kind = found
+            if kind in _yields_to() or _in_setting(low, pos):  # seldom: the first cue may not decide
+                kind = _decide(low, hits, strength, end, found)
+            return kind, strength
     return "other", "none"
+
+
+def _decide(low: str, hits, strength: str, end: int, first: tuple[int, str]) -> str:
+    """The type a search's cues give when its first cue may not decide (``_first_cue``'s arguments, and its answer).
+
+    * A cue in a phrase naming the setting decides only when no cue outside one does: "on the sidelines of the
+      expo, the society held a forum" is a conference.
+    * A type yields to a cue of the types it lists (``yields_to`` in the codebook) later in its sentence:
+      "volunteers handed over books" is aid.
+    """
+    found = first
+    while found and _in_setting(low, found[0]):
+        found = _first_cue(low, hits, strength, end, found[0])
+    pos, kind = found or first
+    targets = _yields_to().get(kind)
+    if targets:
+        stop = low.find(". ", pos, end) % (end + 1)  # not found (-1): the search's end
+        while found := _first_cue(low, hits, strength, stop, pos):
+            pos = found[0]
+            if found[1] in targets and not _in_setting(low, pos):
+                return found[1]
+    return kind
+
+
+@cache
+def _yields_to() -> dict[str, frozenset[str]]:
+    return {code: frozenset(spec["yields_to"]) for code, spec in codebook()["event_types"].items()
+            if spec.get("yields_to")}
+
+
+def _in_setting(low: str, pos: int) -> bool:
+    """Whether ``pos`` stands in a phrase naming the setting of what happened, up to its clause's end: "during
+    the festival", "on the sidelines of the expo".  An event held there is the setting, not the item's event."""
+    head = low[:pos]
+    # The gate, one part of each opener (a chain of `in`: several times cheaper than any regex here).  "during"
+    # before a date ("during 3-5 May") is common: the determiners' first letters keep it out.
+    if not ("during t" in head or "during a" in head or "during i" in head or "during h" in head
+            or " of" in head and ("sidelines" in head or "margins" in head or "occasion" in head
+                                  or "framework" in head or "part of" in head)):
+        return False
+    return any(m.end() >= pos for m in _SETTING.finditer(low, 0, pos))
+
+
+# "during" needs a determiner: "during 3-5 May" is a date.  A setting runs to the clause's end (here: to ``pos``).
+_SETTING = re.compile(r"\b(?:during (?:the|a|an|its|his|her|their|this)|(?:on|in|at) the (?:sidelines|margins|occasion) of|"
+                      r"(?:with)?in the framework of|as (?:a )?part of)\b[^,;:.!?()\n]*")
 
 
 # The event type's searches, in order: (vocabulary, over the whole text rather than the lead).
