@@ -322,10 +322,15 @@ def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
 
 
 def _leading(block: Block, ctx: _Context) -> DateSpan | None:
-    if not _reports(block.text) or _ABOUT_THE_PAGE.match(block.text):
+    text = block.text
+    if not _reports(text) or (text[0] in "TtOo" and _ABOUT_THE_PAGE.match(text)):
         return None
-    span = leading_date(block.text, ctx.default_year, within=LEADING_DATE_WITHIN)
-    if span is None or _PLAN.search(block.text, span.char_end, span.char_end + 48):
+    span = leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN)
+    if span is None:
+        return None
+    # Every plan phrase ends in "to": most items have none there, and the search is spared.
+    end = span.char_end
+    if "to" in text[end:end + 48].lower() and _PLAN.search(text, end, end + 48):
         return None
     return _in_period(span, ctx)
 
