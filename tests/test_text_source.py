@@ -605,3 +605,16 @@ def test_an_items_dateline_place_is_its_venue(opening, host, city):
     events = extract(f"Field notes (2021)\n\n{opening}, with partners of the network.\n\nOn 30 April, a choir from "
                      "Kunming sang in Hanoi, Vietnam, for a crowd of 300.\n", "notes.txt").events
     assert (events.iloc[0].host_iso3, events.iloc[0].host_city) == (host, city)
+
+
+def test_news_listing_with_dates_between_titles_and_summaries():
+    page = ("News and activities\n\nKyrgyz dancers tour Gansu\n\n3 June 2023\n\nA folk ensemble of 24 dancers from "
+            "Bishkek gave six shows in Lanzhou and Tianshui over a week of touring.\n\nRead more »\n\n"
+            "Tea growers from Rwanda visit Fujian\n\n21 May 2023\n\nSeven tea growers from Rwanda spent ten days on "
+            "estates near Wuyishan, learning how oolong is rolled and roasted.\n\nRead more\n\n"
+            "Archive\n\nMay 2023\n\nApril 2023\n")
+    events = extract(page, "listing.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-06-03", "2023-05-21"]
+    # each item is its own title and summary: no "Read more", nothing of the next item
+    assert events.snippet.tolist()[0].startswith("Kyrgyz dancers") and "Rwanda" not in events.snippet.tolist()[0]
+    assert events.snippet.tolist()[1].endswith("roasted.") and events.participants.tolist() == [24, 7]

@@ -65,7 +65,7 @@ _CHROME = re.compile(
     r"\b(?:log\s?-?in|sign\s?(?:in|up)|register|password|user\s?name|font\s?-?size|big\s+middle\s+small|"
     r"previous\s+(?:article|page|post)|next\s+(?:article|page|post)|all rights reserved|"
     r"share\s+(?:to|on|this)|print\s+this|close\s+window|visitor\s+stats|"
-    r"back\s+to\s+top|skip\s+to|subscribe|cookies?)\b|\bviews?\s*:|©|^\s*copyright\b|lượt xem|^\s*online\s*:|"
+    r"back\s+to\s+top|skip\s+to|subscribe|cookies?)\b|^\s*(?:read\s+more|continue\s+reading|more)\W{0,3}$|\bviews?\s*:|©|^\s*copyright\b|lượt xem|^\s*online\s*:|"
     r"^\s*(?:home|menu|search|print|close|share)\s*$|"
     r"^\s*(?:source|editor|author|reporter|responsible editor|time|date|published|updated)\s*[:：]|"
     r"^\s*[a-z]{2}_[A-Z]{2}",
@@ -381,18 +381,38 @@ def _list_items(text: str, blocks: list[Block]):
     next to its date line (a title and a summary): further ones are the page's own heading and intro, or its
     footer.
     """
-    last = max(i for i, b in enumerate(blocks) if _is_date_line(b.text))
-    after = all(len(b.text) < MIN_EVENT_CHARS for b in blocks[last + 1:])
-    groups = _date_groups(blocks if after else blocks[::-1])
+    lines = [i for i, b in enumerate(blocks) if _is_date_line(b.text)]
+    after = all(len(b.text) < MIN_EVENT_CHARS for b in blocks[lines[-1] + 1:])
+    if after:
+        groups = [(d, members[-2:]) for d, members in _date_groups(blocks)]
+    elif _between(blocks, lines):
+        groups = [(blocks[i], _title_and_summary(blocks, i)) for i in lines]
+    else:
+        groups = [(d, members[-2:][::-1]) for d, members in _date_groups(blocks[::-1])][::-1]
     items = []
     for date_block, members in groups:
-        members = members[-2:] if after else members[-2:][::-1]
         span = publication_date(date_block.text)
         if members and span is not None:
             start, end = members[0].start, members[-1].end
             block = Block(start, end, text[start:end])  # as written, so that the snippet is the text at its offsets
             items.append((block, _own_date(members[-1], start, span) or _relative_to(span), "text:list-item"))
-    return items if after else items[::-1]
+    return items
+
+
+def _between(blocks: list[Block], lines: list[int]) -> bool:
+    """Whether most date lines stand between a title and a summary ("Title / 12 May 2023 / Summary ..."), the
+    usual layout of a news listing: a short block before each, a paragraph after."""
+    def title_then_summary(i: int) -> bool:
+        return (0 < i < len(blocks) - 1 and len(blocks[i - 1].text) < MIN_EVENT_CHARS
+                and len(blocks[i + 1].text) >= MIN_EVENT_CHARS)
+    return 2 * sum(map(title_then_summary, lines)) > len(lines)
+
+
+def _title_and_summary(blocks: list[Block], i: int) -> list[Block]:
+    """The title before date line ``i`` and the summary after it (whichever of them is there)."""
+    before = [blocks[i - 1]] if i and len(blocks[i - 1].text) < MIN_EVENT_CHARS and not _is_date_line(blocks[i - 1].text) else []
+    after = [blocks[i + 1]] if i + 1 < len(blocks) and not _is_date_line(blocks[i + 1].text) else []
+    return before + after
 
 
 def _own_date(summary: Block, start: int, posted: DateSpan) -> DateSpan | None:
