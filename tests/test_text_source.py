@@ -618,3 +618,13 @@ def test_news_listing_with_dates_between_titles_and_summaries():
     # each item is its own title and summary: no "Read more", nothing of the next item
     assert events.snippet.tolist()[0].startswith("Kyrgyz dancers") and "Rwanda" not in events.snippet.tolist()[0]
     assert events.snippet.tolist()[1].endswith("roasted.") and events.participants.tolist() == [24, 7]
+
+
+def test_a_continuation_or_another_years_date_starts_no_bulletin_item():
+    page = ("Lakeside Notes (2022)\n\nFrom 13 to 24 June, nine young diplomats from Bhutan attended a course on "
+            "public service in Kunming.\n\nThe course ended with a visit to a rural clinic on 24 June, where the "
+            "guests met village doctors.\n\nA photo exhibition of Bhutanese monasteries opened in Dali on 2 July "
+            "and drew many visitors.\n\nThe organisers will bring a larger show to a fair held in August 2023, "
+            "with pictures from both countries.\n\nOn 20 July, a choir from Thimphu sang in Kunming.\n")
+    events = extract(page, "notes.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-06-13", "2022-07-02", "2022-07-20"]

@@ -270,16 +270,28 @@ def _bulletin_items(leads, ctx: _Context):
     """Every block that opens with its date; after the first of them, also a block whose date stands in a
     sentence with an event cue ("... opened in Xi'an on 2 July 2019"), to a day or a month: an item need not
     open with its date.  (Blocks before the first dated one are the page's title and introduction.)"""
-    items, begun = [], False
+    items, last = [], None
     for block, lead in leads:
         if lead is not None:
             items.append((block, lead, "text:bulletin-item"))
-            begun = True
-        elif begun and len(block.text) >= MIN_EVENT_CHARS:
+            last = lead
+        elif last is not None and len(block.text) >= MIN_EVENT_CHARS:
             span = _event_sentence_date(block.text, ctx)
-            if span is not None and span.precision != "year":
+            if span is not None and span.precision != "year" and _new_item(span, last, ctx):
                 items.append((block, span, "text:bulletin-sentence"))
+                last = span
     return items
+
+
+def _new_item(span: DateSpan, last: DateSpan, ctx: _Context) -> bool:
+    """Whether a dated sentence in an undated block starts an item of its own: not a date inside the previous
+    item's ("The seminar closed on 24 June" after "From 13 to 24 June, ..."), nor one outside the bulletin's
+    period or year ("... at next year's fair in August 2023")."""
+    if last.start <= span.start and span.end <= last.end:
+        return False
+    if ctx.period is not None:
+        return ctx.period[0] <= span.start <= ctx.period[1]
+    return ctx.default_year is None or span.start.year == ctx.default_year
 
 
 def _section_items(leads, headings: dict[int, DateSpan]):
