@@ -99,6 +99,9 @@ HEADCOUNT_CASES = [
     ("They met 12 or so times.", None),
     # people nouns of sport, crafts and farming; a group with no noun
     ("Nearly 900 spectators watched the final.", (900, "nearly")),
+    ("The institute trained 24 Sri Lankan tea planters.", (24, "exact")),
+    ("Forty handicraft exhibitors from Lahore set up stalls.", (40, "exact")),
+    ("Fifteen young civil servants from Thimphu attended.", (15, "exact")),
     ("About 60 audience members stayed for the talk.", (60, "about")),
     ("Fifteen herders from Mongolia visited the ranch.", (15, "exact")),
     ("Around 30 coffee growers joined the fair.", (30, "about")),

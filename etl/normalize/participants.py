@@ -85,7 +85,9 @@ _PEOPLE = _words(
     schoolchildren schoolgirls schoolboys undergraduates postgraduates teens adolescents adults youngsters
     locals townspeople worshippers nuns priests travellers travelers backpackers soldiers troops peacekeepers
     policemen servicemen competitors contestants entrants finalists winners laureates pensioners grandparents
-    fathers counterparts colleagues personnel staffers inhabitants"""
+    fathers counterparts colleagues personnel staffers inhabitants planters exhibitors servants embroiderers
+    agronomists breeders carvers sculptors veterinarians horticulturists consuls lawmakers deputies councillors
+    councilors imams pastors"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
 _WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens", "personnel",
