@@ -275,6 +275,10 @@ def _found(text: str) -> list[tuple[str, str]]:
         ("Japanese NGOs and a Polish co-chair attended.", [("Japanese", "JPN"), ("Polish", "POL")]),
         ("The Finnish side and Moroccan guests agreed.", [("Finnish", "FIN"), ("Moroccan", "MAR")]),
         ("Sino-Japanese youth camps resumed.", [("Sino", "CHN"), ("Japanese", "JPN")]),
+        ("Lao and Cambodian monks met.", [("Lao", "LAO"), ("Cambodian", "KHM")]),
+        # French and Spanish names that pages from partners keep (data/aliases/country_aliases.csv)
+        ("Guests came from Sénégal, Cameroun and Perú.", [("Sénégal", "SEN"), ("Cameroun", "CMR"), ("Perú", "PER")]),
+        ("A team from the République démocratique du Congo arrived.", [("République démocratique du Congo", "COD")]),
         ("The Pak-China friendship forum opened.", [("Pak", "PAK"), ("China", "CHN")]),
         ("A China-Moroccan dance show toured.", [("China", "CHN"), ("Moroccan", "MAR")]),
         ("The Sino-Sri Lanka seminar ended.", [("Sino", "CHN"), ("Sri Lanka", "LKA")]),

@@ -223,7 +223,7 @@ _PLACE_OVERRIDES = {
     "American Indians": ("USA", "demonym"),
 }
 # Text forms that would mostly be noise: continents, words that are also common nouns.
-_TEXT_NAME_STOP = frozenset({"Antarctica", "Reunion", "Man", "Georgia (country)", "Island", "Saudi", "Lao"})
+_TEXT_NAME_STOP = frozenset({"Antarctica", "Reunion", "Man", "Georgia (country)", "Island", "Saudi"})
 
 _HONORIFICS = _words(
     """
