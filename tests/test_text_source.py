@@ -628,3 +628,13 @@ def test_a_continuation_or_another_years_date_starts_no_bulletin_item():
             "with pictures from both countries.\n\nOn 20 July, a choir from Thimphu sang in Kunming.\n")
     events = extract(page, "notes.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-06-13", "2022-07-02", "2022-07-20"]
+
+
+def test_a_table_row_written_as_text_takes_its_last_cell_as_venue():
+    page = ("Activities in 2019\n\nDate | Activity | Partner | Place\n"
+            "3 March 2019 | Study tour on river fisheries for 14 officials from Vietnam | Fisheries bureau | Nanning\n"
+            "9 April 2019 | Youth chess friendly with 40 Thai players | Chess club of Thailand | Bangkok, Thailand\n"
+            "2 May 2019 | Visit of a Cambodian teachers' delegation to four schools | Provincial office | Guilin\n")
+    events = extract(page, "report.txt").events
+    assert events.host_iso3.tolist() == ["CHN", "THA", "CHN"]
+    assert events.host_city.tolist() == ["Nanning", "Bangkok", "Guilin"]

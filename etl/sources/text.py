@@ -599,7 +599,8 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
     mentions = _places_in_countries(body, ctry.find_mentions(body))
     orgs = find_organizations(body)
-    host = _dateline_place(body, mentions, date) or _host(body, first, lead, mentions, ctx.home)
+    host = (_dateline_place(body, mentions, date) or ("|" in body and _last_cell_place(body, mentions))
+            or _host(body, first, lead, mentions, ctx.home))
     counterparts = _counterparts(mentions, host, ctx.home)
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
     head = find_headcount(body)
@@ -705,6 +706,15 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
         elif m.iso3 != home:
             return m
     return next((m for m in in_lead if m.iso3 == home and m.kind in ("city", "name")), None)
+
+
+def _last_cell_place(body: str, mentions):
+    """In a row of a table written as text ("14 May 2019 | Youth forum | Partner | Nanning"), the place the last
+    cell names, else None."""
+    if body.count(" | ") < 2:
+        return None
+    cell = body.rfind(" | ")
+    return next((m for m in mentions if m.start > cell and m.kind in ("city", "name")), None)
 
 
 def _dateline_place(body: str, mentions, date: DateSpan):
