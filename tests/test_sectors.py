@@ -325,7 +325,8 @@ def _plain_classify(text: str, lead_end: int, org_spans) -> sectors.Classificati
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[1][1], codes.index(kv[0])))
     event_type, strength = _plain_event_type(low, lead_end)
     if not ranked:
-        return sectors.Classification("civil_society", ("civil_society",), event_type, 0.2)
+        fallback = codebook()["event_types"][event_type].get("fallback_sector", "civil_society")
+        return sectors.Classification(fallback, (fallback,), event_type, 0.2)
     top = ranked[0][1][0]
     confidence = min(1.0, 0.3 + 0.1 * top) * (1.0 if strength == "keywords" else 0.8)
     return sectors.Classification(ranked[0][0], tuple(c for c, (s, _) in ranked if s >= 0.5 * top), event_type,
@@ -363,3 +364,19 @@ def test_one_walk_along_many_spans_is_the_any_test(text, lead_end, spans):
 def test_the_whole_text_marker_is_no_type_name():
     codes = set(codebook()["event_types"])
     assert not isinstance(sectors._WHOLE, str) and sectors._WHOLE not in codes
+
+
+@pytest.mark.parametrize(("text", "sector"), [
+    ("An exhibition of sixty pictures opened in Lima.", "culture"),  # no sector word: the type's sector
+    ("A course for twenty clerks began in Hanoi.", "education"),
+    ("Volunteers served for a year in Suva.", "volunteering"),
+    ("The group met officials in Lima.", "civil_society"),  # a type without one
+])
+def test_a_text_without_sector_words_takes_its_types_fallback_sector(text, sector):
+    assert classify(text).sector == sector
+
+
+def test_fallback_sectors_are_sector_codes():
+    book = codebook()
+    fallbacks = {spec["fallback_sector"] for spec in book["event_types"].values() if "fallback_sector" in spec}
+    assert fallbacks and fallbacks <= set(book["sectors"])

@@ -382,8 +382,9 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     hits = _cues().hits(low)  # one scan serves the sectors and the event type
     ranked = _ranked_sectors(lead_end, org_spans, low, hits)
     event_type, type_strength = _event_type(text, lead_end, low, hits)
-    if not ranked:
-        return Classification("civil_society", ("civil_society",), event_type, 0.2)
+    if not ranked:  # no sector word: the sector the event's type implies, else civil_society
+        fallback = _fallback_sectors().get(event_type, "civil_society")
+        return Classification(fallback, (fallback,), event_type, 0.2)
     codes, top = _sector_scan().codes, -ranked[0][0]
     sectors = tuple([codes[i] for minus, _, i in ranked if -minus >= SECONDARY_SHARE * top])
     return Classification(codes[ranked[0][2]], sectors, event_type, _confidence(top, type_strength == "keywords"))
@@ -459,6 +460,12 @@ def _decide(low: str, hits, strength: str, end: int, first: tuple[int, str]) -> 
             if found[1] in targets and not _in_setting(low, pos):
                 return found[1]
     return kind
+
+
+@cache
+def _fallback_sectors() -> dict[str, str]:
+    return {code: spec["fallback_sector"] for code, spec in codebook()["event_types"].items()
+            if spec.get("fallback_sector")}
 
 
 @cache
