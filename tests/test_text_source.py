@@ -638,3 +638,13 @@ def test_a_table_row_written_as_text_takes_its_last_cell_as_venue():
     events = extract(page, "report.txt").events
     assert events.host_iso3.tolist() == ["CHN", "THA", "CHN"]
     assert events.host_city.tolist() == ["Nanning", "Bangkok", "Guilin"]
+
+
+@pytest.mark.parametrize("archive_first", [True, False])
+def test_an_archive_menu_of_months_is_no_sections(archive_first):
+    archive = "Archive\n\nMay 2023\n\nApril 2023\n\nMarch 2023\n\n"
+    story = ("Cuban pianists play in Harbin\nDate: 2023-05-20\n\nTwo pianists from Havana gave a recital at the Harbin "
+             "concert hall on 18 May for an audience of 600 music students.\n\n")
+    page = archive + story if archive_first else story + archive
+    events = extract(page, "news.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-05-18"]

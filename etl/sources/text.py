@@ -259,7 +259,7 @@ def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
         return _list_items(text, blocks), []
     headings = {b.start: span for b in blocks if len(b.text) <= 32 and (span := month_heading(b.text, ctx.default_year))}
-    if len(headings) >= 2:
+    if len(headings) >= 2 and _sections_with_reports(blocks, headings) >= 2:
         return _section_items(leads, headings), _undated_items(leads, ctx, source)
     if len(dated) >= 2:
         return _bulletin_items(leads, ctx), _undated_items(leads, ctx, source)
@@ -292,6 +292,13 @@ def _new_item(span: DateSpan, last: DateSpan, ctx: _Context) -> bool:
     if ctx.period is not None:
         return ctx.period[0] <= span.start <= ctx.period[1]
     return ctx.default_year is None or span.start.year == ctx.default_year
+
+
+def _sections_with_reports(blocks: list[Block], headings: dict[int, DateSpan]) -> int:
+    """How many month headings a report follows: an archive menu ("May 2023 / April 2023 / ...") is headings with
+    nothing under them, and must not turn a news page into sections."""
+    return sum(1 for block, after in zip(blocks, blocks[1:], strict=False) if block.start in headings
+               and after.start not in headings and _reports(after.text))
 
 
 def _section_items(leads, headings: dict[int, DateSpan]):
