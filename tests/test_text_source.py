@@ -648,3 +648,14 @@ def test_an_archive_menu_of_months_is_no_sections(archive_first):
     page = archive + story if archive_first else story + archive
     events = extract(page, "news.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2023-05-18"]
+
+
+@pytest.mark.parametrize(("item", "countries"), [
+    ("On 4 May, a teacher from Lima began Spanish lessons for 30 pupils of a Chengdu school.", ["PER"]),
+    ("On 4 May, French-language books from Senegal were given to a library in Wuhan.", ["SEN"]),
+    ("On 4 May, a French choir sang in Wuhan for the students.", ["FRA"]),  # people, not a language
+])
+def test_a_language_is_no_country(item, countries):
+    events = extract(f"Notes (2021)\n\n{item}\n\nOn 9 May, a choir from Kunming sang in Hanoi, Vietnam, for a crowd.\n",
+                     "notes.txt").events
+    assert list(events.iloc[0].countries) == countries

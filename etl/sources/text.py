@@ -604,7 +604,7 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
     ends = _sentence_ends(body)
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
-    mentions = _places_in_countries(body, ctry.find_mentions(body))
+    mentions = _places_in_countries(body, _without_languages(body, ctry.find_mentions(body)))
     orgs = find_organizations(body)
     host = (_dateline_place(body, mentions, date) or ("|" in body and _last_cell_place(body, mentions))
             or _host(body, first, lead, mentions, ctx.home))
@@ -815,6 +815,18 @@ def _cued_chain(before: str, low: str, lo: int, mention, in_lead) -> bool:
         return False
     cue_at = lo + m.start()
     return not any(cue_at <= other.start < mention.start for other in in_lead)
+
+
+def _without_languages(body: str, mentions: list) -> list:
+    """Mentions without the demonyms that name a language ("Spanish lessons", "French-language books",
+    "Portuguese-speaking"): teaching a language involves no country."""
+    return [m for m in mentions if m.kind not in ("demonym", "compound") or not _LANGUAGE_USE.match(body, m.end)]
+
+
+_LANGUAGE_USE = re.compile(
+    r"[\s-]+(?:language|lessons?|classes|courses?|speak\w*|translat\w*|versions?|editions?|subtitle\w*|dubbed)\b",
+    re.IGNORECASE,
+)
 
 
 def _places_in_countries(body: str, mentions: list) -> list:
