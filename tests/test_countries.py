@@ -276,6 +276,10 @@ def _found(text: str) -> list[tuple[str, str]]:
         ("The Finnish side and Moroccan guests agreed.", [("Finnish", "FIN"), ("Moroccan", "MAR")]),
         ("Sino-Japanese youth camps resumed.", [("Sino", "CHN"), ("Japanese", "JPN")]),
         ("Lao and Cambodian monks met.", [("Lao", "LAO"), ("Cambodian", "KHM")]),
+        # a language is no country; "City, Country" places the city in that country
+        ("Spanish lessons and French-language books for Kenya.", [("Kenya", "KEN")]),
+        ("A choir sang in Cordoba, Spain.", [("Cordoba", "ESP"), ("Spain", "ESP")]),
+        ("Teachers from Kenya, Uganda and Ghana came.", [("Kenya", "KEN"), ("Uganda", "UGA"), ("Ghana", "GHA")]),
         # French and Spanish names that pages from partners keep (data/aliases/country_aliases.csv)
         ("Guests came from Sénégal, Cameroun and Perú.", [("Sénégal", "SEN"), ("Cameroun", "CMR"), ("Perú", "PER")]),
         ("A team from the République démocratique du Congo arrived.", [("République démocratique du Congo", "COD")]),

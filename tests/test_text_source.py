@@ -468,6 +468,12 @@ def test_title_drops_the_place_only_when_the_actor_names_it(actor, place, expect
     assert text_source._title("A show opened.", "exhibition", [org], host) == expected
 
 
+def _first_item(item: str):
+    """The event of ``item`` in a small 2021 bulletin where a second dated item follows it."""
+    page = f"Notes (2021)\n\n{item}\n\nOn 30 May, a choir from Kunming sang in Hanoi, Vietnam, for a crowd of 300.\n"
+    return extract(page, "notes.txt").events.iloc[0]
+
+
 MONTHLY = """Riverbank Friendship Society: notes for the third quarter of 2020
 
 Readers may send corrections to the office; the notes below follow the calendar.
@@ -544,9 +550,7 @@ def test_bulletin_item_dated_inside_its_sentence():
     ("in Kenya, Uganda and Tanzania", "KEN", ["KEN", "UGA", "TZA"]),  # a list of countries is no "City, Country"
 ])
 def test_city_comma_country_places_the_city_in_that_country(where, host, counterparts):
-    events = extract(f"Notes (2021)\n\nOn 2 May, a choir from Shanghai gave three concerts {where} for "
-                     "local schools.\n\nOn 9 May, the choir returned home.\n", "notes.txt").events
-    row = events.iloc[0]
+    row = _first_item(f"On 2 May, a choir from Shanghai gave three concerts {where} for local schools.")
     assert row.host_iso3 == host and list(row.countries) == counterparts
     if host == "ESP":
         assert row.lon > -10  # the Spanish city's country, not Argentina's coordinates
@@ -602,9 +606,8 @@ def test_a_plan_or_an_end_date_is_no_news_event():
     ("Kenya, 14 April 2021: students of a Nairobi school visited Beijing and met teachers", "CHN", "Beijing"),
 ])
 def test_an_items_dateline_place_is_its_venue(opening, host, city):
-    events = extract(f"Field notes (2021)\n\n{opening}, with partners of the network.\n\nOn 30 April, a choir from "
-                     "Kunming sang in Hanoi, Vietnam, for a crowd of 300.\n", "notes.txt").events
-    assert (events.iloc[0].host_iso3, events.iloc[0].host_city) == (host, city)
+    row = _first_item(f"{opening}, with partners of the network.")
+    assert (row.host_iso3, row.host_city) == (host, city)
 
 
 def test_news_listing_with_dates_between_titles_and_summaries():
@@ -656,6 +659,4 @@ def test_an_archive_menu_of_months_is_no_sections(archive_first):
     ("On 4 May, a French choir sang in Wuhan for the students.", ["FRA"]),  # people, not a language
 ])
 def test_a_language_is_no_country(item, countries):
-    events = extract(f"Notes (2021)\n\n{item}\n\nOn 9 May, a choir from Kunming sang in Hanoi, Vietnam, for a crowd.\n",
-                     "notes.txt").events
-    assert list(events.iloc[0].countries) == countries
+    assert list(_first_item(item).countries) == countries

@@ -1152,7 +1152,8 @@ def find_mentions(text: str) -> list[Mention]:
 
     Finds country names and variants, demonyms ("Polish"), compounds ("Sino-Japanese", "Pak-China"),
     cities and Chinese provinces (which give CHN), and organization names that contain a country.
-    Regions ("Africa", "Latin America") and phrases such as "Korean Peninsula" give nothing.
+    Regions ("Africa", "Latin America") and phrases such as "Korean Peninsula" give nothing, nor do
+    demonyms naming a language ("Spanish lessons"); a city before ", Country" is placed in that country.
 
     Parameters
     ----------
@@ -1196,7 +1197,26 @@ def find_mentions(text: str) -> list[Mention]:
         ):
             kind = "organization"  # the two halves of _in_organization, each behind its own gate
         out.append(Mention(iso3, start, end, surface, kind))
-    return out
+    return _settled(text, out) if out else out
+
+
+def _settled(text: str, mentions: list[Mention]) -> list[Mention]:
+    """What the words around mentions settle: a demonym that names a language ("Spanish lessons",
+    "French-language books") is no country, and a city followed by ", Country" lies in that country ("Cordoba,
+    Spain" is not the Argentine city the name alone gives; "Kenya, Uganda" is a list of countries, not cities)."""
+    kept = [m for m in mentions if m.kind not in ("demonym", "compound") or not _LANGUAGE_USE.match(text, m.end)]
+    for i in range(len(kept) - 1):
+        place, country = kept[i], kept[i + 1]
+        if (place.kind == "city" and country.kind == "name" and place.iso3 != country.iso3
+                and text[place.end:country.start] == ", "):
+            kept[i] = Mention(country.iso3, place.start, place.end, place.surface, "city")
+    return kept
+
+
+_LANGUAGE_USE = re.compile(
+    r"[\s-]+(?:language|lessons?|classes|courses?|speak\w*|translat\w*|versions?|editions?|subtitle\w*|dubbed)\b",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------- geography

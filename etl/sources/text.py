@@ -309,13 +309,11 @@ def _section_items(leads, headings: dict[int, DateSpan]):
         if block.start in headings:
             month = headings[block.start]
             continue
-        if month is None or (lead is None and not _reports(block.text)):
-            if lead is not None:  # before the first heading: a dated item as in any bulletin
-                items.append((block, lead, "text:bulletin-item"))
+        if lead is not None:  # its own date (in the section's year), as in any bulletin
+            span = leading_date(block.text, month.start.year, within=LEADING_DATE_WITHIN) if month else None
+            items.append((block, span or lead, "text:bulletin-item"))
+        elif month is None or not _reports(block.text):
             continue
-        if lead is not None:  # its own date, in the section's year
-            span = leading_date(block.text, month.start.year, within=LEADING_DATE_WITHIN) or lead
-            items.append((block, span, "text:bulletin-item"))
         elif (span := day_in_month(block.text, month)) is not None:
             items.append((block, span, "text:month-section"))
         elif find_type_cue(fold(block.text[: lead_end(block.text)])) is not None:
@@ -393,12 +391,13 @@ def _is_date_line(text: str) -> bool:
 
 
 def _list_items(text: str, blocks: list[Block]):
-    """List pages: items each with a date line of their own, after the item or, as headings, before it.
+    """List pages: items each with a date line of their own, after the item, before it as a heading, or
+    between its title and its summary (a news listing).
 
-    Which one is read from the page's end: where no paragraph follows the last date line (only a footer
-    such as "Older entries", or nothing), dates come after their items.  An item is at most the two blocks
-    next to its date line (a title and a summary): further ones are the page's own heading and intro, or its
-    footer.
+    Where no paragraph follows the last date line (only a footer such as "Older entries", or nothing), dates
+    come after their items; else, when most date lines stand between a short title and a paragraph, between;
+    else before.  An item is at most the two blocks next to its date line (a title and a summary): further
+    ones are the page's own heading and intro, or its footer.
     """
     lines = [i for i, b in enumerate(blocks) if _is_date_line(b.text)]
     after = all(len(b.text) < MIN_EVENT_CHARS for b in blocks[lines[-1] + 1:])
@@ -481,15 +480,8 @@ def _news_items(blocks: list[Block], ctx: _Context):
 
 
 def _first_date(text: str, ctx: _Context) -> DateSpan | None:
-    """The first day or month the opening of a story names, unless it is a plan or a "since" / "until"."""
-    head = text[:_STORY_OPENING]
-    plan = _FUTURE.search(head)
-    for d in find_dates(head, ctx.default_year):
-        if plan is not None and plan.start() < d.char_start:
-            return None
-        if d.precision != "year" and d.start.year >= 1900 and not _since_before(head, d.char_start):
-            return d
-    return None
+    """The first day or month the opening of a story names as the time of what it reports."""
+    return next((d for d in _reported_dates(text[:_STORY_OPENING], ctx) if d.precision != "year"), None)
 
 
 _STORY_OPENING = 320  # characters: a story's first sentence or two
@@ -516,18 +508,22 @@ def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
     start, low = 0, fold(text)
     for end in _sentence_ends(text):
         sentence = text[start:end]
-        # A plan stated before a date ("The show will run to 10 October") dates no report; one after it ("On
-        # 3 May both sides said they will ...") leaves the report standing.
-        plan = _FUTURE.search(sentence)
-        plan_at = plan.start() if plan else len(sentence)
-        dates = [d for d in find_dates(sentence, ctx.default_year)
-                 if d.start.year >= 1900 and d.char_start < plan_at and not _since_before(sentence, d.char_start)
-                 ] or _edition_year(sentence)
+        dates = _reported_dates(sentence, ctx) or _edition_year(sentence)
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
         start = end
     return None
+
+
+def _reported_dates(text: str, ctx: _Context) -> list[DateSpan]:
+    """The dates of ``text`` that can date what it reports: none after a plan ("The show will run to 10
+    October"; a plan stated after the date, "On 3 May both sides said they will ...", leaves it standing),
+    nor after "since" or "until"."""
+    plan = _FUTURE.search(text)
+    plan_at = plan.start() if plan else len(text)
+    return [d for d in find_dates(text, ctx.default_year)
+            if d.start.year >= 1900 and d.char_start < plan_at and not _since_before(text, d.char_start)]
 
 
 def _since_before(sentence: str, at: int) -> bool:
@@ -604,7 +600,7 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
     ends = _sentence_ends(body)
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
-    mentions = _places_in_countries(body, _without_languages(body, ctry.find_mentions(body)))
+    mentions = ctry.find_mentions(body)
     orgs = find_organizations(body)
     host = (_dateline_place(body, mentions, date) or ("|" in body and _last_cell_place(body, mentions))
             or _host(body, first, lead, mentions, ctx.home))
@@ -817,29 +813,6 @@ def _cued_chain(before: str, low: str, lo: int, mention, in_lead) -> bool:
     return not any(cue_at <= other.start < mention.start for other in in_lead)
 
 
-def _without_languages(body: str, mentions: list) -> list:
-    """Mentions without the demonyms that name a language ("Spanish lessons", "French-language books",
-    "Portuguese-speaking"): teaching a language involves no country."""
-    return [m for m in mentions if m.kind not in ("demonym", "compound") or not _LANGUAGE_USE.match(body, m.end)]
-
-
-_LANGUAGE_USE = re.compile(
-    r"[\s-]+(?:language|lessons?|classes|courses?|speak\w*|translat\w*|versions?|editions?|subtitle\w*|dubbed)\b",
-    re.IGNORECASE,
-)
-
-
-def _places_in_countries(body: str, mentions: list) -> list:
-    """Mentions with each "City, Country" city in the country named after it: "Cordoba, Spain" is not the
-    Argentine city the name alone gives.  (Only cities: "Kenya, Uganda" is a list of countries.)"""
-    for i in range(len(mentions) - 1):
-        place, country = mentions[i], mentions[i + 1]
-        if (place.kind == "city" and country.kind == "name" and place.iso3 != country.iso3
-                and body[place.end:country.start] == ", "):
-            mentions[i] = ctry.Mention(country.iso3, place.start, place.end, place.surface, "city")
-    return mentions
-
-
 def _counterparts(mentions, host, home: str) -> list[str]:
     # The host is one of the mentions (see _host): its code is among theirs already.
     return [c for c in dict.fromkeys([m.iso3 for m in mentions]) if c and c != home]
@@ -850,7 +823,7 @@ def _coordinates(host) -> tuple[float | None, float | None]:
         return None, None
     if host.kind == "city":
         place = ctry.city(host.surface)
-        if place is not None and place.iso3 == host.iso3:  # else a namesake elsewhere (_places_in_countries)
+        if place is not None and place.iso3 == host.iso3:  # else a namesake elsewhere ("Cordoba, Spain")
             return place.lat, place.lon
     point = ctry.centroid(host.iso3)
     return point if point else (None, None)
