@@ -132,6 +132,20 @@ def test_no_year_and_no_default_is_skipped(text):
     assert find_dates(text) == []
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2016.4.2-4.8, a team came", ("2016-04-02", "2016-04-08", "2016.4.2-4.8")),
+    ("2016.1.25-1.30 a course", ("2016-01-25", "2016-01-30", "2016.1.25-1.30")),
+    ("2016.4.2-8 a camp", ("2016-04-02", "2016-04-08", "2016.4.2-8")),
+    ("2016.12.28-2017.1.3 a tour", ("2016-12-28", "2017-01-03", "2016.12.28-2017.1.3")),
+    ("Date: 2022-08-01 to 2022-08-12", ("2022-08-01", "2022-08-12", "2022-08-01 to 2022-08-12")),
+    ("2016.3.5 — 12 teachers came", ("2016-03-05", "2016-03-05", "2016.3.5")),  # a day alone after a spaced dash
+    ("2016.4.8-4.2 a slip", None),  # an end before the start
+])
+def test_numeric_date_ranges(text, expected):
+    found = find_dates(text)
+    assert (found[0].start.isoformat(), found[0].end.isoformat(), found[0].text) == expected if expected else not found
+
+
 def test_explicit_years_need_no_default():
     assert spans("In April 2019 and on 3 May 2020", None) == [
         ("2019-04-01", "2019-04-30", "month", "April 2019"),
@@ -157,6 +171,13 @@ def test_offsets_index_the_text():
         ("A forum was held. On June 2 the next one.", None),
         ("The association, which has long served many members across the whole of the region, met on June 2.", None),
         ("No date at all here.", None),
+        # an item's number ends no sentence
+        ("1. On March 5, the society received a choir.", ("2018-03-05", "day")),
+        ("12) In May, a group of 30 teachers came.", ("2018-05-01", "month")),
+        ("(3) On 4 June 2019 the centre opened.", ("2019-06-04", "day")),
+        ("iv. On June 4, a clinic opened.", ("2018-06-04", "day")),
+        ("2、 On 9 July a camp began.", ("2018-07-09", "day")),
+        ("A. Smith spoke. On June 2 the forum.", None),  # an initial is no item number
     ],
 )
 def test_leading_date(text, expected):
@@ -196,6 +217,10 @@ def test_title_period(title, expected):
         ("A title\nSource: Partner Wire | Updated: 2023-11-28 09:15\nBody", ("2023-11-28", "2023-11-28")),
         ("A title\nEditor: Wang Li   Date: 5 May 2020\nBody", ("2020-05-05", "5 May 2020")),
         ("A title\nSource: the date of the fair 2023-11-28\nBody", None),  # no colon after "date"
+        # a cell of a metadata line that holds a date alone, with its time perhaps
+        ("A title\nSource: Wire | 2024-09-03 20:41:17 | Editor: Li\nBody", ("2024-09-03", "2024-09-03")),
+        ("A title\nBy our reporter | 2023-03-20 09:14\n\nBody", ("2023-03-20", "2023-03-20")),
+        ("A title\nFees | 2023-03-20 deadline | Form\nBody", None),  # a date with more in its cell
         # a date line in brackets
         ("An item\n[2022-04-12]\nAnother", ("2022-04-12", "2022-04-12")),
         ("An item\n【2022-04-12】\nAnother", ("2022-04-12", "2022-04-12")),
@@ -442,7 +467,8 @@ def _plain_find_dates(text, default_year):
 
 def _plain_leading_date(text, default_year, within=80):
     head = text[: within + 120]
-    brk = dates_module._SENTENCE_BREAK.search(head)
+    number = re.match(r"\s*\(?(?:\d{1,2}|[ivx]{1,4}|[IVX]{2,4}|[a-h])(?:[.)]\s|、\s*)", head)
+    brk = dates_module._SENTENCE_BREAK.search(head, number.end() if number else 0)
     limit = min(within, brk.start() if brk else within)
     spans = [s for s in find_dates(head, default_year) if s.char_start < limit]
     fine = [s for s in spans if s.precision != "year"]
@@ -460,6 +486,12 @@ def _plain_publication_date(text):
         spans = find_dates(line)
         if rest_at is not None and spans and spans[0].char_start == rest_at:
             return dates_module._shift(spans[0], offset)
+        if rest_at is None and len(line) <= 120:
+            for cell in re.finditer(r"[^|｜\s][^|｜]*", line if re.search("[|｜]", line) else ""):
+                first = (find_dates(cell.group()) or [None])[0]
+                if (first and first.char_start == 0 and first.precision == "day"
+                        and re.fullmatch(r"(?:[ \t]+\d{1,2}:\d\d(?::\d\d)?)?[ \t]*", cell.group()[first.char_end:])):
+                    return dates_module._shift(first, offset + cell.start())
         lead = len(line) - len(line.lstrip(" \t([【〔（「#*_"))
         if (unlabelled is None and spans and spans[0].char_start == lead and spans[0].precision == "day"
                 and len(line.strip()) <= 60):

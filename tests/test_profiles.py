@@ -202,3 +202,14 @@ def test_seed_profiles(prefix, names_partners):
 @pytest.mark.parametrize("prefix", ["001", "002"])
 def test_seed_bulletins_are_not_profiles(prefix):
     assert not looks_like_profile(_seed(prefix).read_text(encoding="utf-8"))
+
+
+def test_a_bulletin_dated_in_ordinals_is_no_profile():
+    # Self-description and back-references as a profile has them, but a dozen items dated "5th May",
+    # "the 21st of June" or "3rd–7th July": a bulletin about the association, not its profile.
+    items = [f"On the {d} of {m}, the Association received a delegation of teachers from Leeds."
+             for d, m in (("5th", "May"), ("21st", "June"), ("2nd", "July"), ("9th", "August"), ("12th", "September"))]
+    items += ["From 3rd–7th July the Association ran a summer school.", "On 14th October the Association opened a branch.",
+              "On 1st November 2017 the Association was formally founded in a new county."]
+    text = "Bulletin No. 3, 2017\n\nThe Association was founded to serve friendship.\n\n" + "\n\n".join(items)
+    assert not looks_like_profile(text)

@@ -660,3 +660,63 @@ def test_an_archive_menu_of_months_is_no_sections(archive_first):
 ])
 def test_a_language_is_no_country(item, countries):
     assert list(_first_item(item).countries) == countries
+
+
+def test_numbered_items_are_bulletin_items():
+    page = ("Annual review of the Harbour City Friendship Society, 2019\n\n"
+            "1. On March 5, the society received eight potters from Faenza, who gave a glazing class in Jingdezhen.\n\n"
+            "2. In May, the society sent a choir of 30 singers to Tallinn for a song festival.\n\n"
+            "3. On 14 October, a photo exhibition on rivers of Laos opened in the city library.\n")
+    events = extract(page, "review.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2019-03-05", "2019-05-01", "2019-10-14"]
+    assert events.date_precision.tolist() == ["day", "month", "day"]
+
+
+def test_background_long_before_the_publication_is_no_news_event():
+    page = ("Dockside twins mark forty years\nTime: 2019-07-22 10:31\n\n"
+            "Last Friday evening, nearly 500 guests attended a gala in Rotterdam for the fortieth year of the "
+            "partnership between the two port cities.\n\n"
+            "The mayors signed the first partnership agreement in November 1979 in the old town hall.\n")
+    events = extract(page, "news.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2019-07-19"]  # the Friday before that Monday
+    assert events.participants.tolist() == [500]
+
+
+def test_background_in_a_story_without_a_publication_date():
+    page = ("Youth forum opens in Changsha\n\n"
+            "On 3 September 2024, more than 300 young people from 40 African countries met in Changsha for a forum "
+            "on farming and trade.\n\n"
+            "Opening the meeting, the chair of its organising committee recalled that the forum had first been "
+            "held in 2018 and has since met every three years.\n")
+    events = extract(page, "wire.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2024-09-03"]
+
+
+@pytest.mark.parametrize(("years", "expected"), [
+    ("in 2015, in 2018 and in 2024", 2024),  # a tie goes to the latest year
+    ("in 2021, in 2021 and in 2024", 2021),
+    ("in 2024, in 2018 and in 2015", 2024),
+])
+def test_the_most_common_year_of_a_page_is_one_answer(years, expected):
+    assert text_source._common_year(f"The cities met {years}.") == expected
+
+
+def test_entries_of_labelled_fields_are_one_item_each():
+    page = ("Exchange digest, second half of 2022\n\n"
+            "Event: Lantern-making workshop for Slovak pupils\nDate: 2022-07-21\nVenue: Bratislava, Slovakia\n"
+            "Participants: about 80 pupils\nSummary: Pupils of two schools learnt to make paper lanterns.\n\n"
+            "Event: Summer course in herbal medicine\nDate: 2022-08-01 to 2022-08-12\nVenue: Chengdu, China\n"
+            "Summary: Medical students from Brno attended lectures and clinic rounds.\n")
+    events = extract(page, "digest.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-07-21", "2022-08-01"]
+    assert events.host_iso3.tolist() == ["SVK", "CHN"]
+    assert events.participants.tolist()[0] == 80
+
+
+def test_labelled_date_lines_alone_make_a_list_page():
+    page = ("Partner news\n\nNew reading room for Fijian students\n\nDate: 2021-07-09\n\n"
+            "A reading room with two thousand books opened at a secondary school in Suva, paid for by a "
+            "friendship group from Ningbo.\n\nSeedlings for a school garden\n\nDate: 2021-08-02\n\n"
+            "Volunteers from the same group planted fruit trees with pupils in Nadi and trained their teachers.\n")
+    events = extract(page, "list.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2021-07-09", "2021-08-02"]

@@ -112,6 +112,11 @@ _PATTERNS = tuple(
         ("m", rf"{_m('m1')}(?:{_cy('y1')})?(?!{_OSP}\d)"),
         ("iso", rf"{_NO_NUM_BEFORE}(?P<y1>(?:19|20)\d\d)(?P<sep>[-/.])(?P<mo>1[0-2]|0?[1-9])(?P=sep)"
                 rf"(?P<d1>3[01]|[12]\d|0?[1-9])(?![0-9A-SU-Za-z_]|[./-]\d)"),
+        # "2016.4.2-4.8", "2016.1.25-30", "2022-08-01 to 2022-08-12": the end says what it does not share (a day
+        # alone only right after the dash: "2016.3.5 — 12 teachers came" is no range).
+        ("iso_iso", rf"{_NO_NUM_BEFORE}(?P<y1>(?:19|20)\d\d)(?P<sep>[-/.])(?P<mo>1[0-2]|0?[1-9])(?P=sep)"
+                    rf"(?P<d1>3[01]|[12]\d|0?[1-9])(?:(?P<tight>[-–~])|{_RANGE})(?:(?:(?P<y2>(?:19|20)\d\d)(?P=sep))?"
+                    rf"(?P<mo2>1[0-2]|0?[1-9])(?P=sep))?(?P<d2>3[01]|[12]\d|0?[1-9])(?![0-9A-SU-Za-z_]|[./-]\d)"),
         ("iso_month", rf"{_NO_NUM_BEFORE}(?P<y1>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])(?!\w|[-/.]?\d)"),
         ("dmy", rf"{_NO_NUM_BEFORE}(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y1>(?:19|20)\d\d)"
                 rf"(?![0-9A-SU-Za-z_]|[./-]\d)"),
@@ -283,6 +288,11 @@ def _build_numeric(m, kind, text, default_year):
         day = _date(y, order[1], order[0])
         return (day, day, "day") if day else None
     day = _date(y, int(m.group("mo")), int(m.group("d1")))
+    if kind == "iso_iso":
+        if m.group("tight") is None and m.group("mo2") is None:
+            return None
+        last = _date(_int(m, "y2") or y, _int(m, "mo2") or int(m.group("mo")), int(m.group("d2")))
+        return (day, last, "day") if day and last and day <= last else None
     return (day, day, "day") if day else None
 
 
@@ -318,7 +328,8 @@ def _build_year(m, kind, text, default_year):
 
 _BUILDERS = {
     "md_md": _build_md, "md_d": _build_md, "md": _build_md, "dm_dm": _build_md, "d_dm": _build_md, "dm": _build_md,
-    "m_m": _build_month, "m": _build_month, "iso": _build_numeric, "iso_month": _build_numeric, "dmy": _build_numeric,
+    "m_m": _build_month, "m": _build_month, "iso": _build_numeric, "iso_iso": _build_numeric,
+    "iso_month": _build_numeric, "dmy": _build_numeric,
     "zh": _build_zh, "y_y": _build_year, "y": _build_year,
 }
 _MONTH_HEADS = frozenset(name[:3] for name in _MONTH_NUM)
@@ -396,6 +407,7 @@ def _year_first(text: str, pos: int, run_end: int):
     after = text[run_end:run_end + 1]
     return (
         ("iso", _P["iso"].match(text, pos) if after in _NUMERIC_SEPS else None),
+        ("iso_iso", _P["iso_iso"].match(text, pos) if after in _NUMERIC_SEPS else None),
         ("iso_month", _P["iso_month"].match(text, pos) if after == "-" else None),
         ("zh", _P["zh"].match(text, pos) if after == "年" or after.isspace() else None),
         ("y_y", _P["y_y"].match(text, pos) if _RANGE_OR_AND_AHEAD.match(text, run_end) else None),
@@ -483,15 +495,17 @@ _SENTENCE_BREAK = re.compile(r"\.(?:\s|$)|!(?:\s|$)|\?(?:\s|$)|。(?:\s|$)|\n\s*
 
 
 _BREAK_FIRST = re.compile(r"[.!?。\n]")
+# The number or letter a numbered list puts before an item: "1. ", "12) ", "(3) ", "iv. ", "b) ", "2、".
+_ITEM_NUMBER = re.compile(r"\s*\(?(?:\d{1,2}|[ivx]{1,4}|[IVX]{2,4}|[a-h])(?:[.)]\s|、\s*)")
 
 
-def _break_before(head: str, within: int) -> int:
-    """Where the first sentence break of ``head`` starts if that is before ``within``, else ``within``.
+def _break_before(head: str, within: int, start: int = 0) -> int:
+    """Where the first sentence break of ``head`` past ``start`` begins if that is before ``within``, else ``within``.
 
     Only a break before ``within`` matters, so only the characters that open one there are tried: searching
     the whole head for the first break read past ``within`` on most items.
     """
-    opener = _BREAK_FIRST.search(head, 0, within)
+    opener = _BREAK_FIRST.search(head, start, within)
     while opener:
         if _SENTENCE_BREAK.match(head, opener.start()):
             return opener.start()
@@ -510,7 +524,9 @@ def leading_date(text: str, default_year: int | None = None, within: int = 80) -
     datetime.date(2018, 1, 10)
     """
     head = text[: within + 120]
-    limit = _break_before(head, within)
+    # "1. On March 5, ...": the full stop of an item's number ends no sentence.
+    number = _ITEM_NUMBER.match(head)
+    limit = _break_before(head, within, number.end() if number else 0)
     first = None
     # Expressions starting past the limit and a modifier's reach cannot begin before it: no need to read them.
     for span in _spans(head, default_year, stop=limit + _MOD_REACH):
@@ -611,11 +627,30 @@ def publication_date(text: str) -> DateSpan | None:
         first = next(_spans(line, None), None) if rest_at is not None or short else None
         if rest_at is not None and first and first.char_start == rest_at:
             return _shift(first, offset)
+        if rest_at is None and len(line) <= _PUB_INLINE_MAX_LEN and (cell := _dated_cell(line)):
+            return _shift(cell, offset)
         lead = len(line) - len(line.lstrip(_OPENERS))
         if short and first and first.char_start == lead and first.precision == "day":
             unlabelled = _shift(first, offset)
         offset += len(line) + 1
     return unlabelled
+
+
+def _dated_cell(line: str) -> DateSpan | None:
+    """The day-precise date that fills a cell of a metadata line on its own, with its time perhaps
+    ("Source: Xinhua | 2024-09-03 20:41:17 | Editor: Li", "By our reporter | 2023-03-20 09:14"), else None."""
+    if "|" not in line and "｜" not in line:
+        return None
+    for cell in _META_CELL.finditer(line):
+        first = next(_spans(cell.group(), None), None)
+        if first and first.char_start == 0 and first.precision == "day" and _TIME_ONLY.fullmatch(
+                cell.group(), first.char_end):
+            return _shift(first, cell.start())
+    return None
+
+
+_META_CELL = re.compile(r"[^|｜\s][^|｜]*")  # a cell, from its first visible character to the next bar
+_TIME_ONLY = re.compile(r"(?:[^\S\n]+\d{1,2}:\d\d(?::\d\d)?)?[^\S\n]*")
 
 
 # A heading that is a month alone ("April 2021", "MAY", "June 2021:"), opening a section of items.

@@ -59,7 +59,12 @@ _BACK_REFERENCE = re.compile(
     r"League|Chamber|Academy|Centre|Center)\b(?!\s+(?:of|for)\b|\s+[A-Z])"
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATED = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|^Date:", re.MULTILINE)
+# Day dates as bulletins write them: "May 5", "5 May", "5th May", "the 12th of May", "May 12th", "2017-05-05", "2017.5.5".
+_DATED = re.compile(
+    rf"\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b"
+    r"|\b(?:19|20)\d\d([-./])\d{1,2}\1\d{1,2}\b|^Date:",
+    re.MULTILINE,
+)
 
 _DEFINES = re.compile(
     r"[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?(?:,[^,.\n]{1,80},[ \t]*)?"

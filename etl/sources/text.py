@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -171,10 +172,10 @@ def _readable_blocks(text: str) -> list[Block]:
     dates its item on a list page: it is kept where other date lines make the page a list.
     """
     every = split_blocks(text)
-    blocks = [b for b in every if not is_chrome(b.text)]
-    if sum(1 for b in blocks if _is_date_line(b.text)) < 2:
-        return blocks
-    return [b for b in every if not is_chrome(b.text) or _is_date_line(b.text)]
+    dated = [_is_date_line(b.text) for b in every]
+    if sum(dated) < 2:
+        return [b for b in every if not is_chrome(b.text)]
+    return [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -190,6 +191,8 @@ def split_blocks(text: str) -> list[Block]:
     for start, end in chunks:
         # A chunk without a line break is its one line (most paragraphs are): no need to look for lines in it.
         pieces = [(start, end)] if wrapped or text.find("\n", start, end) < 0 else _lines(text, start, end)
+        if len(pieces) > 2 and _is_record(text, pieces):
+            pieces = [(start, end)]
         for s, e in pieces:
             s, e = _strip_span(text, s, e)
             if e > s:
@@ -199,6 +202,18 @@ def split_blocks(text: str) -> list[Block]:
 
 _CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
+
+
+def _is_record(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether lines are the fields of one entry ("Event: ... / Date: 2022-09-15 / Venue: Budapest / Summary: ..."):
+    three or more labelled lines, most of the lines, one of them a date."""
+    labelled = [text[s:e] for s, e in lines if _FIELD_LINE.match(text, s, e)]
+    return (len(labelled) >= 3 and 2 * len(labelled) >= len(lines)
+            and any(_DATE_FIELD.match(line) for line in labelled))
+
+
+_FIELD_LINE = re.compile(r"[^\S\n]*[A-Z][\w ]{1,24}[:：]")
+_DATE_FIELD = re.compile(r"[^\S\n]*(?:date|dates|time|when|period)[^\S\n]*[:：]", re.IGNORECASE)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -247,8 +262,10 @@ class _Context:
 
 
 def _common_year(text: str) -> int | None:
-    years = re.findall(r"\b(19[5-9]\d|20\d\d)\b", text)
-    return int(max(set(years), key=years.count)) if years else None
+    years = Counter(re.findall(r"\b(19[5-9]\d|20\d\d)\b", text))
+    # Ties go to the latest year: a story's background names earlier years than its news.  (A max over a set
+    # alone would let the hash seed pick among them, and the same input must give the same output.)
+    return int(max(years, key=lambda y: (years[y], y))) if years else None
 
 
 def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
@@ -459,8 +476,10 @@ def _news_items(blocks: list[Block], ctx: _Context):
     body = [b for b in blocks if len(b.text) >= MIN_EVENT_CHARS]
     items = []
     for block in body:
-        span = _event_sentence_date(block.text, ctx)
-        if span is not None:
+        span = _event_sentence_date(block.text, ctx, news=True)
+        # Without a publication date, the story's first reported event dates its news: what lies long before that
+        # is background too ("the forum, first held in 2018, ...").
+        if span is not None and not (items and _long_before(span, items[0][1].end)):
             items.append((block, span, "text:news-dated-sentence"))
     if items or not body:
         return items
@@ -480,8 +499,28 @@ def _news_items(blocks: list[Block], ctx: _Context):
 
 
 def _first_date(text: str, ctx: _Context) -> DateSpan | None:
-    """The first day or month the opening of a story names as the time of what it reports."""
-    return next((d for d in _reported_dates(text[:_STORY_OPENING], ctx) if d.precision != "year"), None)
+    """The first day or month the opening of a story names as the time of what it reports, or the day a weekday
+    names before the publication date ("last Friday" in a page of Monday 22 July is Friday 19 July)."""
+    opening = text[:_STORY_OPENING]
+    told = next((d for d in _reported_dates(opening, ctx) if d.precision != "year"), None)
+    return told or (_weekday_before(opening, ctx.pub.start) if ctx.pub and ctx.pub.precision == "day" else None)
+
+
+def _weekday_before(text: str, published: date) -> DateSpan | None:
+    m = _LAST_WEEKDAY.search(text)
+    if m is None:
+        return None
+    back = (published.weekday() - _WEEKDAYS.index(m.group("day").lower())) % 7
+    # "Friday" in a Friday's paper is that day, "last Friday" the week before.
+    day = published - timedelta(days=back or (7 if m.group("last") else 0))
+    return DateSpan(day, day, "day", m.start("day"), m.end("day"), m.group("day"))
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_LAST_WEEKDAY = re.compile(
+    rf"\b(?:(?P<last>last|this\s+past)\s+|on\s+)(?P<day>{'|'.join(_WEEKDAYS)})\b(?!\s*,?\s*(?:\(|\d|[A-Z][a-z]+\s+\d))",
+    re.IGNORECASE,
+)
 
 
 _STORY_OPENING = 320  # characters: a story's first sentence or two
@@ -503,17 +542,28 @@ def _relative_to(span: DateSpan) -> DateSpan:
     return DateSpan(span.start, span.end, span.precision, 0, 0, "")
 
 
-def _event_sentence_date(text: str, ctx: _Context) -> DateSpan | None:
-    """The date of the first sentence that has both a date and a strong event cue."""
+def _event_sentence_date(text: str, ctx: _Context, news: bool = False) -> DateSpan | None:
+    """The date of the first sentence that has both a date and a strong event cue (``news``: not a date long
+    before the page's publication, "the two cities signed their agreement in 1979" being the story's background)."""
     start, low = 0, fold(text)
     for end in _sentence_ends(text):
         sentence = text[start:end]
         dates = _reported_dates(sentence, ctx) or _edition_year(sentence)
+        if news and ctx.pub is not None:
+            dates = [d for d in dates if not _long_before(d, ctx.pub.start)]
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
         start = end
     return None
+
+
+def _long_before(span: DateSpan, reference: date) -> bool:
+    """Whether ``span`` ended more than a year before ``reference``: past news, not this story's."""
+    return (reference - span.end).days > _BACKGROUND_DAYS
+
+
+_BACKGROUND_DAYS = 366
 
 
 def _reported_dates(text: str, ctx: _Context) -> list[DateSpan]:
