@@ -165,6 +165,9 @@ def test_offsets_index_the_text():
         ("On January 10, the forum opened in 2019 terms.", ("2018-01-10", "day")),
         ("In March, a medical team left for the border.", ("2018-03-01", "month")),
         ("Late May witnessed a youth camp.", ("2018-05-01", "month")),
+        ("June: the society ran a summer camp.", ("2018-06-01", "month")),  # a month as a line's label
+        ("- August — five doctors gave free treatment.", ("2018-08-01", "month")),
+        ("The plan for June: more camps.", None),  # a label only where it opens the line
         ("April witnessed a dialogue of young scholars.", ("2018-04-01", "month")),
         ("The 2019-2023 programme was agreed on May 3.", ("2018-05-03", "day")),
         ("In 2021, the group ran ten seminars.", ("2021-01-01", "year")),
@@ -594,7 +597,7 @@ def test_skipped_patterns_could_not_have_won(text, default_year):
             kinds = () if prev.isdigit() else [k for k, _ in dates_module._PATTERNS if not k.startswith("m")]
             run = len(re.match(r"\d+", text[at:]).group())
             kinds = [k for k in kinds if (k in ("dm_dm", "d_dm", "dm", "dmy") and run <= 2)
-                     or (k in ("iso", "iso_month", "zh", "y_y", "y") and run == 4)]
+                     or (k in ("iso", "iso_iso", "iso_month", "zh", "y_y", "y") and run == 4)]
         elif prev.isalnum() or prev == "_" or text[at:at + 3].lower() not in dates_module._MONTH_HEADS:
             kinds = ()
         else:

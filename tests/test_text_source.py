@@ -720,3 +720,33 @@ def test_labelled_date_lines_alone_make_a_list_page():
             "Volunteers from the same group planted fruit trees with pupils in Nadi and trained their teachers.\n")
     events = extract(page, "list.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2021-07-09", "2021-08-02"]
+
+
+def test_a_year_line_dates_the_items_under_it():
+    page = ("Chronicle of the Kestrel Society with Peru (2015-2016)\n\n2015\n\n"
+            "March 12: The society received the Peruvian consul in Chengdu to plan a photo show.\n\n"
+            "June: The society ran a summer camp in Chengdu for 40 pupils from Lima.\n\n2016\n\n"
+            "Jan. 15: A seminar on alpaca wool brought 30 traders from Arequipa to Shanghai.\n")
+    events = extract(page, "chronicle.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2015-03-12", "2015-06-01", "2016-01-15"]
+    assert events.date_precision.tolist() == ["day", "month", "day"]
+
+
+def test_a_markdown_heading_with_a_date_dates_the_paragraph_under_it():
+    page = ("# Harbour Partners Bulletin\n\nHighlights of the spring.\n\n"
+            "## 14 March 2022 — Teachers finish a language course\n\n"
+            "Twenty teachers from Vientiane received certificates in Guilin after a twelve-week course.\n\n"
+            "## 2–8 May 2022 — Border youth camp\n\n"
+            "Fifty students from Mong Cai and Dongxing spent a week planting mangroves together.\n")
+    events = extract(page, "bulletin.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-03-14", "2022-05-02"]
+    assert events.snippet.str.startswith("## ").all()  # the item runs from its heading through its paragraph
+
+
+def test_items_dated_at_their_end_with_a_performance_or_a_race():
+    page = ("Newsletter, Q2 2023\n\n"
+            "• A chamber orchestra from Xiamen performed three concerts in Porto and Braga (June 14–20).\n"
+            "• More than 2,000 runners from 25 countries took part in a half marathon in Weihai (May 21).\n"
+            "• A choir from Ghent gave a concert in Ningbo for the new twinning office (April 3).\n")
+    events = extract(page, "q2.txt").events
+    assert sorted(d.date().isoformat() for d in events.start_date) == ["2023-04-03", "2023-05-21", "2023-06-14"]

@@ -250,7 +250,19 @@ def _cue_before(before: str) -> bool:
 
 def _month_cue(m, text) -> bool:
     start = m.start()
-    return _cue_before(text[max(0, start - _CUE_REACH):start]) or bool(_CUE_AFTER_MONTH.match(text, m.end()))
+    return (_cue_before(text[max(0, start - _CUE_REACH):start]) or bool(_CUE_AFTER_MONTH.match(text, m.end()))
+            or _month_label(m, text))
+
+
+def _month_label(m, text) -> bool:
+    """Whether the month opens its line as a label does ("June: the society ran a camp", "August — ...")."""
+    if not _LABEL_AFTER_MONTH.match(text, m.end()):
+        return False
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    return not text[line_start:m.start()].strip(_OPENERS + "-•·–—")
+
+
+_LABEL_AFTER_MONTH = re.compile(r"[^\S\n]*(?:[:：]|[-–—][^\S\n])")
 
 
 def _build_month(m, kind, text, default_year):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -171,11 +171,30 @@ def _readable_blocks(text: str) -> list[Block]:
     A labelled date line ("Date: 2021-07-09") is chrome on a news page (the publication line, read apart) but
     dates its item on a list page: it is kept where other date lines make the page a list.
     """
-    every = split_blocks(text)
+    every = _with_dated_headings(text, split_blocks(text))
     dated = [_is_date_line(b.text) for b in every]
     if sum(dated) < 2:
         return [b for b in every if not is_chrome(b.text)]
     return [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
+
+
+def _with_dated_headings(text: str, blocks: list[Block]) -> list[Block]:
+    """Blocks with a Markdown heading that opens with a date ("## 14 March 2022 — Teachers finish a course") joined
+    to the paragraph under it: the heading dates the item and the paragraph tells it.  (A heading that is a date
+    alone, "### 8 March 2022", is a list page's date line.)"""
+    out, i = [], 0
+    while i < len(blocks):
+        block = blocks[i]
+        if (block.text.startswith("#") and i + 1 < len(blocks) and not blocks[i + 1].text.startswith("#")
+                and leading_date(block.text, 2000, within=LEADING_DATE_WITHIN) is not None
+                and not _is_date_line(block.text)):
+            end = blocks[i + 1].end
+            out.append(Block(block.start, end, text[block.start:end]))
+            i += 2
+        else:
+            out.append(block)
+            i += 1
+    return out
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -270,7 +289,7 @@ def _common_year(text: str) -> int | None:
 
 def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     """(block, date, method) for every event block, and rejects for dated blocks we cannot use."""
-    leads = [(b, _leading(b, ctx)) for b in blocks]
+    leads = [(b, _leading(b, c)) for b, c in zip(blocks, _year_sections(blocks, ctx), strict=True)]
     dated = [(b, d) for b, d in leads if d is not None]
     date_lines = [b for b in blocks if _is_date_line(b.text)]
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
@@ -316,6 +335,20 @@ def _sections_with_reports(blocks: list[Block], headings: dict[int, DateSpan]) -
     nothing under them, and must not turn a news page into sections."""
     return sum(1 for block, after in zip(blocks, blocks[1:], strict=False) if block.start in headings
                and after.start not in headings and _reports(after.text))
+
+
+def _year_sections(blocks: list[Block], ctx: _Context) -> list[_Context]:
+    """The context of each block: a line that is a year alone ("2015") gives the items under it their year, as in
+    a chronicle ("2015 / March 12: ... / June: ... / 2016 / Jan. 15: ...")."""
+    out, current = [], ctx
+    for block in blocks:
+        if len(block.text) <= 12 and (m := _YEAR_HEADING.fullmatch(block.text)):
+            current = replace(ctx, default_year=int(m.group(1)))
+        out.append(current)
+    return out
+
+
+_YEAR_HEADING = re.compile(r"[#*_\s]*((?:19|20)\d\d)[#*_:：\s]*")
 
 
 def _section_items(leads, headings: dict[int, DateSpan]):
