@@ -28,6 +28,12 @@ HEADCOUNT_CASES = [
     # plain counts, with adjectives between number and noun
     ("In May, 24 young teachers of the fifth cohort reached Laos to teach for a year.", (24, "exact")),
     ("Some 40 retired doctors joined the clinic week.", (40, "about")),
+    ("Five acupuncturists from Guangzhou gave free treatment for three weeks.", (5, "exact")),
+    ("About 150 travel agents attended the signing.", (150, "about")),
+    # a title's last words and the summary under it: the count does not run across the line break
+    ("Camp welcomes guests from Three Continents\nSixty teenagers from Peru and Kenya spent a week.", (60, "exact")),
+    # a group's size is no running total, though its sentence holds one
+    ("The 10-member team, here since October, has so far treated 9,000 patients.", (10, "exact")),
     ("About 2,500 visitors came to the lantern show.", (2500, "about")),
     ("Nearly 600 people attended the opening.", (600, "nearly")),
     ("Almost 90 Kenyan and Chinese students took part.", (90, "nearly")),
@@ -324,7 +330,7 @@ def _score_plain(low: str, cand, cumulative: dict | None) -> int:
     score = 0
     if _PARTICIPATE_AFTER_FLAT.search(after[:160]) or _PARTICIPATE_BEFORE_FLAT.search(before[-90:]):
         score += 2
-    if cumulative is not None and participants._CUMULATIVE.search(low, left, right):
+    if cumulative is not None and noun not in participants._GROUP_NOUNS and participants._CUMULATIVE.search(low, left, right):
         score -= 4
     if participants._SUBSET_BEFORE.search(before[-40:]):
         score -= 1

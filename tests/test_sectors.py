@@ -33,6 +33,8 @@ TYPE_CASES = [
     ("During the book fair, the two publishers signed a co-edition contract.", "agreement"),
     ("As part of the culture week, a calligraphy exhibition opened at the town hall.", "exhibition"),
     ("During the trade fair in Hue, the troupe drew large crowds.", "conference"),  # nothing else: the setting
+    # an anniversary names the occasion: "founding" there is no founding
+    ("To mark the 70th anniversary of the founding of the republic, the club held a photo exhibition.", "exhibition"),
     ("During the trade fair in Hue, the troupe gave two performances.", "other"),  # a performance is no fair
     ("The forum, held during the expo, gathered 300 guests.", "conference"),
     # Master classes are training.

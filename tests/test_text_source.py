@@ -705,7 +705,7 @@ def test_entries_of_labelled_fields_are_one_item_each():
     page = ("Exchange digest, second half of 2022\n\n"
             "Event: Lantern-making workshop for Slovak pupils\nDate: 2022-07-21\nVenue: Bratislava, Slovakia\n"
             "Participants: about 80 pupils\nSummary: Pupils of two schools learnt to make paper lanterns.\n\n"
-            "Event: Summer course in herbal medicine\nDate: 2022-08-01 to 2022-08-12\nVenue: Chengdu, China\n"
+            "Event: Summer course in herbal medicine for Czech students\nDate: 2022-08-01 to 2022-08-12\nVenue: Chengdu, China\n"
             "Summary: Medical students from Brno attended lectures and clinic rounds.\n")
     events = extract(page, "digest.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-07-21", "2022-08-01"]
@@ -750,3 +750,11 @@ def test_items_dated_at_their_end_with_a_performance_or_a_race():
             "• A choir from Ghent gave a concert in Ningbo for the new twinning office (April 3).\n")
     events = extract(page, "q2.txt").events
     assert sorted(d.date().isoformat() for d in events.start_date) == ["2023-04-03", "2023-05-21", "2023-06-14"]
+
+
+@pytest.mark.parametrize(("item", "host"), [
+    ("On 3 March 2017 the vice-president met a visiting group of Chilean legislators in Beijing.", "CHN"),
+    ("On 3 March 2017 a group visiting Chile met farmers in Talca.", "CHL"),
+])
+def test_visiting_as_an_adjective_names_no_venue(item, host):
+    assert _first_item(item).host_iso3 == host

@@ -87,7 +87,8 @@ _PEOPLE = _words(
     policemen servicemen competitors contestants entrants finalists winners laureates pensioners grandparents
     fathers counterparts colleagues personnel staffers inhabitants planters exhibitors servants embroiderers
     agronomists breeders carvers sculptors veterinarians horticulturists consuls lawmakers deputies councillors
-    councilors imams pastors"""
+    councilors imams pastors acupuncturists herbalists therapists nutritionists economists traders importers
+    exporters buyers vendors agents paddlers anglers acrobats rangers"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
 _WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens", "personnel",
@@ -385,8 +386,12 @@ def _word_role(word: str) -> tuple[str, int]:
 
 
 def _people_noun(text: str, pos: int) -> tuple[str, int] | None:
-    """The people noun heading the words after ``pos`` (within a few words), with its end, else None."""
-    words = _WORD.finditer(text, pos, pos + 120)
+    """The people noun heading the words after ``pos`` (within a few words, on its line), with its end, else None.
+
+    A line break ends the phrase: "... from Three Continents" closing a title does not count the "teenagers" that
+    open the next line."""
+    stop = text.find("\n", pos, pos + 120)
+    words = _WORD.finditer(text, pos, pos + 120 if stop < 0 else stop)
     for count, word in enumerate(words):
         token, role = _word_role(word.group())
         if role == _NOUN:
@@ -681,7 +686,8 @@ def _best(low: str, cands: list, cumulative: dict | None):
             score -= 1
         if _subset(before):
             score -= 1
-        if score + 2 > best_score and _cumulative(low, left, right, cumulative):
+        # A group's size ("a 10-member team", "a delegation of 12") says who came, never a running total.
+        if score + 2 > best_score and noun not in _GROUP_NOUNS and _cumulative(low, left, right, cumulative):
             score -= 4
         if score + 2 <= best_score:
             continue  # cannot beat the best even taking part

@@ -476,20 +476,21 @@ def _yields_to() -> dict[str, frozenset[str]]:
 
 def _in_setting(low: str, pos: int) -> bool:
     """Whether ``pos`` stands in a phrase naming the setting of what happened, up to its clause's end: "during
-    the festival", "on the sidelines of the expo".  An event held there is the setting, not the item's event."""
+    the festival", "on the sidelines of the expo", "the 70th anniversary of the founding of ...".  An event held
+    (or remembered) there is the setting, not the item's event."""
     head = low[:pos]
     # The gate, one part of each opener (a chain of `in`: several times cheaper than any regex here).  "during"
     # before a date ("during 3-5 May") is common: the determiners' first letters keep it out.
     if not ("during t" in head or "during a" in head or "during i" in head or "during h" in head
             or " of" in head and ("sidelines" in head or "margins" in head or "occasion" in head
-                                  or "framework" in head or "part of" in head)):
+                                  or "framework" in head or "part of" in head or "anniversar" in head)):
         return False
     return any(m.end() >= pos for m in _SETTING.finditer(low, 0, pos))
 
 
 # "during" needs a determiner: "during 3-5 May" is a date.  A setting runs to the clause's end (here: to ``pos``).
 _SETTING = re.compile(r"\b(?:during (?:the|a|an|its|his|her|their|this)|(?:on|in|at) the (?:sidelines|margins|occasion) of|"
-                      r"(?:with)?in the framework of|as (?:a )?part of)\b[^,;:.!?()\n]*")
+                      r"(?:with)?in the framework of|as (?:a )?part of|anniversar(?:y|ies) of)\b[^,;:.!?()\n]*")
 
 
 # The event type's searches, in order: (vocabulary, over the whole text rather than the lead).

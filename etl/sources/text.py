@@ -686,7 +686,7 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     mentions = ctry.find_mentions(body)
     orgs = find_organizations(body)
     host = (_dateline_place(body, mentions, date) or ("|" in body and _last_cell_place(body, mentions))
-            or _host(body, first, lead, mentions, ctx.home))
+            or (":" in body and _venue_field_place(body, mentions)) or _host(body, first, lead, mentions, ctx.home))
     counterparts = _counterparts(mentions, host, ctx.home)
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
     head = find_headcount(body)
@@ -724,11 +724,13 @@ def shorten(text: str, limit: int = SNIPPET_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# A mention is the venue when the words just before it say so.
+# A mention is the venue when the words just before it say so ("a visiting group of Chilean ..." does not: there
+# "visiting" describes the guests).
 _VENUE_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?$", re.IGNORECASE)
 _VENUE_CHAIN = re.compile(
     r"\b(?:(?:held|staged|hosted|convened|opened|took place|located|launched|organi[sz]ed|kicked off|started|"
-    r"gathered|met|carried out|conducted)\s+(?:in|at)|visit(?:ed|ing|s)?|toured|arrived\s+in|went\s+to)\b"
+    r"gathered|met|carried out|conducted)\s+(?:in|at)|visit(?:ed|s)?|(?<!\ba\s)(?<!\bthe\s)visiting|toured|arrived\s+in"
+    r"|went\s+to)\b"
     r"[^.;]{0,80}$",
     re.IGNORECASE,
 )
@@ -801,6 +803,19 @@ def _last_cell_place(body: str, mentions):
         return None
     cell = body.rfind(" | ")
     return next((m for m in mentions if m.start > cell and m.kind in ("city", "name")), None)
+
+
+def _venue_field_place(body: str, mentions):
+    """In an entry of labelled fields, the place its venue line names ("Venue: Shanghai, China"), else None."""
+    field = _VENUE_FIELD.search(body)
+    if field is None:
+        return None
+    value = range(field.start("value"), field.end())
+    return next((m for m in mentions if m.start in value and m.kind in ("city", "name")), None)
+
+
+_VENUE_FIELD = re.compile(r"^[^\S\n]*(?:venue|location|place|where)[^\S\n]*[:：](?P<value>[^\n]*)",
+                          re.IGNORECASE | re.MULTILINE)
 
 
 def _dateline_place(body: str, mentions, date: DateSpan):
