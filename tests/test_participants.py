@@ -29,6 +29,9 @@ HEADCOUNT_CASES = [
     ("In May, 24 young teachers of the fifth cohort reached Laos to teach for a year.", (24, "exact")),
     ("Some 40 retired doctors joined the clinic week.", (40, "about")),
     ("Five acupuncturists from Guangzhou gave free treatment for three weeks.", (5, "exact")),
+    # a labelled field of an entry
+    ("Venue: Bratislava\nParticipants: 150\nSummary: Tea masters met importers.", (150, "exact")),
+    ("Attendance: about 1,200", (1200, "about")),
     ("About 150 travel agents attended the signing.", (150, "about")),
     # a title's last words and the summary under it: the count does not run across the line break
     ("Camp welcomes guests from Three Continents\nSixty teenagers from Peru and Kenya spent a week.", (60, "exact")),

@@ -68,6 +68,8 @@ def test_event_type(text, expected):
 
 
 SECTOR_CASES = [
+    ("Crews from four countries raced in a dragon boat regatta on the river.", {"sports"}),
+    ("A kung fu school in Dengfeng hosted a wushu tournament for visiting pupils.", {"sports"}),
     ("Acupuncture doctors met health officials to plan a traditional medicine clinic.", {"health"}),
     ("The tourism board organized a travel fair for tour operators.", {"tourism"}),
     ("Journalists and broadcasters discussed news exchange.", {"media"}),

@@ -297,6 +297,16 @@ def _plain_split_blocks(text: str) -> list:
         start = m.start()
         pieces = [(m.start(), m.end())] if wrapped else \
             [(start + n.start(), start + n.end()) for n in re.finditer(r"[^\n]+", text[m.start():m.end()])]
+        if not wrapped and len(pieces) > 2 and text_source._is_record(text, pieces):
+            pieces = [(m.start(), m.end())]  # an entry of labelled fields
+        elif not wrapped:  # an indented line continues the unindented one above it
+            joined = []
+            for s, e in pieces:
+                if joined and text[s] in " \t" and text[joined[-1][0]] not in " \t":
+                    joined[-1] = (joined[-1][0], e)
+                else:
+                    joined.append((s, e))
+            pieces = joined
         for s, e in pieces:
             s, e = text_source._strip_span(text, s, e)
             if e > s:
@@ -758,3 +768,14 @@ def test_items_dated_at_their_end_with_a_performance_or_a_race():
 ])
 def test_visiting_as_an_adjective_names_no_venue(item, host):
     assert _first_item(item).host_iso3 == host
+
+
+def test_an_indented_summary_line_belongs_to_the_entry_above_it():
+    page = ("Member activities\n\n"
+            "2022-06-28 · Tree planting by the Tuul River — Steppe Friendship Society\n"
+            "    Some 150 volunteers from both countries planted elm saplings near Ulaanbaatar.\n\n"
+            "2022-06-19 · Open day in Kuala Lumpur — Straits Friendship Club\n"
+            "    Families made rice dumplings by Titiwangsa Lake; over 600 visitors came.\n")
+    events = extract(page, "activities.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-06-28", "2022-06-19"]
+    assert events.participants.tolist() == [150, 600]

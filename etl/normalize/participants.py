@@ -141,8 +141,8 @@ _COUNT = re.compile(
 # The noun first: "participants numbered about 300", "attendance reached 1,200".
 _NOUN_THEN_COUNT = re.compile(
     r"\b(?:(?P<noun>participants|attendees|visitors|delegates|guests|people|volunteers)(?:\s+\w+){0,2}?\s+"
-    r"(?:numbered|totall?ed|reached|exceeded|topped|stood\s+at)|(?P<mass>attendance|turnout)\s+(?:of|was|reached|"
-    r"exceeded|topped|stood\s+at|totall?ed))\s+"
+    r"(?:numbered|totall?ed|reached|exceeded|topped|stood\s+at)\s+|(?P<mass>attendance|turnout)\s+(?:of|was|reached|"
+    r"exceeded|topped|stood\s+at|totall?ed)\s+|(?P<label>participants|attendees|attendance)[^\S\n]*[:：][^\S\n]*)"
     rf"(?P<q>(?:more\s+than|over|about|around|some|nearly|almost|approximately|roughly)\s+)?(?P<num>{_NUM})\b(?![%\w])"
 )
 _DIGITS = re.compile(r"\d\d*")  # as \d+, but the leading single \d lets the engine skip to digits
@@ -158,7 +158,7 @@ _NUM_BEFORE = re.compile(rf"(?<![\w.,-])(?:\d+|{_WORD_NUM})$")
 # Literal searches are fast; the full patterns then run only in a window around each hit.
 _OF = re.compile(r"of(?=\s)")  # preceded by white space too: checked by _group_candidates
 _NOUN_THEN_COUNT_WORDS = ("numbered", "totaled", "totalled", "reached", "exceeded", "topped", "stood at", "attendance",
-                          "turnout")
+                          "turnout", "participants:", "attendees:")  # the last two: a field ("Participants: 150")
 _NOUN_THEN_COUNT_HINT = re.compile("|".join(_NOUN_THEN_COUNT_WORDS))
 _GROUP_OF_NOUNS = ("delegation", "team", "troupe", "mission", "crowd", "audience", "contingent", "gathering", "party",
                    "crew")
@@ -276,7 +276,7 @@ _SENTENCE_REACH = 400
 # _GROUP_OF_NOUNS; "participants numbered 300" the first word of one of _NOUN_THEN_COUNT_WORDS; a cumulative
 # statistic one of _CUMULATIVE_WHOLE_WORDS.  Which of these words a paragraph holds is read in one pass (see
 # _anchor_words), and the stages whose words are missing are skipped.
-_NOUN_THEN_COUNT_FIRST_WORDS = frozenset(hint.split()[0] for hint in _NOUN_THEN_COUNT_WORDS)
+_NOUN_THEN_COUNT_FIRST_WORDS = frozenset(hint.split()[0].rstrip(":") for hint in _NOUN_THEN_COUNT_WORDS)
 _ANCHOR_WORDS = frozenset().union(_PEOPLE, _NUMBER_WORDS, _MEMBER_WORDS, _GROUP_NOUNS, _GROUP_OF_NOUNS,
                                   _NOUN_THEN_COUNT_FIRST_WORDS, _CUMULATIVE_WHOLE_WORDS)
 # ASCII letters and digits stay, every other byte becomes a space: a non-ASCII character then splits a word, which

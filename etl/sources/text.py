@@ -212,6 +212,8 @@ def split_blocks(text: str) -> list[Block]:
         pieces = [(start, end)] if wrapped or text.find("\n", start, end) < 0 else _lines(text, start, end)
         if len(pieces) > 2 and _is_record(text, pieces):
             pieces = [(start, end)]
+        elif len(pieces) > 1:
+            pieces = _with_continuations(text, pieces)
         for s, e in pieces:
             s, e = _strip_span(text, s, e)
             if e > s:
@@ -221,6 +223,18 @@ def split_blocks(text: str) -> list[Block]:
 
 _CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
+
+
+def _with_continuations(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lines with each indented line joined to the line above it: "2022-06-28 · Tree planting — Society" over
+    "    Some 150 volunteers planted ..." is one entry, its summary set in under its title."""
+    out = [lines[0]]
+    for s, e in lines[1:]:
+        if text[s] in " \t" and text[out[-1][0]] not in " \t":
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _is_record(text: str, lines: list[tuple[int, int]]) -> bool:
