@@ -719,6 +719,7 @@ def test_entries_of_labelled_fields_are_one_item_each():
             "Summary: Medical students from Brno attended lectures and clinic rounds.\n")
     events = extract(page, "digest.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-07-21", "2022-08-01"]
+    assert events.method.tolist() == ["text:bulletin-item"] * 2  # dated by their date lines, not read as news
     assert events.host_iso3.tolist() == ["SVK", "CHN"]
     assert events.participants.tolist()[0] == 80
 
@@ -779,3 +780,19 @@ def test_an_indented_summary_line_belongs_to_the_entry_above_it():
     events = extract(page, "activities.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-06-28", "2022-06-19"]
     assert events.participants.tolist() == [150, 600]
+
+
+def test_the_place_bracketed_with_the_date_after_a_title_is_the_venue():
+    page = ("Friendship Link, Spring 2019\n\n"
+            "SIGHT RESTORED (Port Vila, 15 April) Eight eye doctors from a hospital in Haikou operated on 90 patients.\n\n"
+            "GROWERS LEARN GRAFTING (Haikou, 5 May) Twenty farmers from Cambodia spent a week on a mango farm.\n")
+    events = extract(page, "link.txt").events
+    assert events.host_iso3.tolist() == ["VUT", "CHN"]
+
+
+def test_a_news_date_after_the_publication_is_a_plan():
+    page = ("Youth orchestra plays in Vienna\nPosted: 2022-05-16\n\n"
+            "On May 14, more than 900 listeners heard a youth orchestra from Chengdu play with Viennese pupils.\n\n"
+            "\"We look forward to the return concert in Chengdu in October 2023,\" the conductor said.\n")
+    events = extract(page, "release.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-05-14"]

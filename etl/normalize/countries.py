@@ -458,8 +458,9 @@ def _iso2_to_iso3() -> dict[str, str]:
 
 @cache
 def _capitals() -> frozenset[tuple[str, str]]:
-    """(ISO3, capital name) pairs from geonames."""
-    return frozenset((c["iso3"], c["capital"]) for c in _geonames().get_countries().values() if c["capital"])
+    """(ISO3, capital's lookup key) pairs from geonames: keys, since its country table writes "Port Vila" where its
+    city table writes "Port-Vila"."""
+    return frozenset((c["iso3"], _key(c["capital"])) for c in _geonames().get_countries().values() if c["capital"])
 
 
 def _city_forms(name: str) -> set[str]:
@@ -472,6 +473,8 @@ def _city_forms(name: str) -> set[str]:
             forms.add(form[:-5])
         if "’" in form or "'" in form:
             forms |= {form.replace("’", "'"), form.replace("'", "’")}
+        if "-" in form and all(part[:1].isupper() for part in form.split("-")):
+            forms.add(form.replace("-", " "))  # "Port-Vila" is mostly written "Port Vila"
     return forms
 
 
@@ -499,7 +502,7 @@ def _own_alternates(city: dict, own_names: set[str]) -> list[str]:
 
 def _better(a: City, b: City, capitals: frozenset) -> bool:
     """Whether city ``a`` should own a shared name rather than ``b``: capitals win unless dwarfed."""
-    a_cap, b_cap = (a.iso3, a.name) in capitals, (b.iso3, b.name) in capitals
+    a_cap, b_cap = (a.iso3, _key(a.name)) in capitals, (b.iso3, _key(b.name)) in capitals
     if a_cap != b_cap:
         big, small = (b, a) if a_cap else (a, b)
         return (a_cap and big.population < 5 * small.population) or (b_cap and a.population >= 5 * b.population)
@@ -533,7 +536,7 @@ def _build_city_records() -> tuple[tuple[City, frozenset[str], frozenset[str]], 
     out = []
     for c in cities:
         iso3 = iso3_of.get(c["countrycode"])
-        if not iso3 or (c["population"] < CITY_MIN_POPULATION and (iso3, c["name"]) not in capitals):
+        if not iso3 or (c["population"] < CITY_MIN_POPULATION and (iso3, _key(c["name"])) not in capitals):
             continue
         record = City(c["name"], iso3, c["latitude"], c["longitude"], int(c["population"]))
         primary = frozenset(_city_forms(c["name"]))

@@ -225,6 +225,16 @@ _CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
 
 
+def _date_field(text: str, ctx: _Context) -> DateSpan | None:
+    """The date an entry of labelled fields gives on its date line ("Event: ... / Date: 2022-09-15 to 2022-09-30")."""
+    field = _DATE_FIELD_LINE.search(text) if "\n" in text else None
+    span = leading_date(field.group("value"), ctx.default_year, within=8) if field else None
+    if span is None:
+        return None
+    at = field.start("value")
+    return DateSpan(span.start, span.end, span.precision, span.char_start + at, span.char_end + at, span.text)
+
+
 def _with_continuations(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Lines with each indented line joined to the line above it: "2022-06-28 · Tree planting — Society" over
     "    Some 150 volunteers planted ..." is one entry, its summary set in under its title."""
@@ -247,6 +257,7 @@ def _is_record(text: str, lines: list[tuple[int, int]]) -> bool:
 
 _FIELD_LINE = re.compile(r"[^\S\n]*[A-Z][\w ]{1,24}[:：]")
 _DATE_FIELD = re.compile(r"[^\S\n]*(?:date|dates|time|when|period)[^\S\n]*[:：]", re.IGNORECASE)
+_DATE_FIELD_LINE = re.compile("^" + _DATE_FIELD.pattern + r"[^\S\n]*(?P<value>[^\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -406,7 +417,7 @@ def _leading(block: Block, ctx: _Context) -> DateSpan | None:
     text = block.text
     if not _reports(text) or (text[0] in "TtOo" and _ABOUT_THE_PAGE.match(text)):
         return None
-    span = leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN)
+    span = leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
     if span is None:
         return None
     # Every plan phrase ends in "to": most items have none there, and the search is spared.
@@ -591,13 +602,14 @@ def _relative_to(span: DateSpan) -> DateSpan:
 
 def _event_sentence_date(text: str, ctx: _Context, news: bool = False) -> DateSpan | None:
     """The date of the first sentence that has both a date and a strong event cue (``news``: not a date long
-    before the page's publication, "the two cities signed their agreement in 1979" being the story's background)."""
+    before the page's publication, "the two cities signed their agreement in 1979" being the story's background,
+    nor one after it, "a return concert in Chengdu in October 2023" being a plan)."""
     start, low = 0, fold(text)
     for end in _sentence_ends(text):
         sentence = text[start:end]
         dates = _reported_dates(sentence, ctx) or _edition_year(sentence)
         if news and ctx.pub is not None:
-            dates = [d for d in dates if not _long_before(d, ctx.pub.start)]
+            dates = [d for d in dates if not _long_before(d, ctx.pub.start) and d.start <= ctx.pub.end]
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
             d = dates[0]
             return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
@@ -631,8 +643,8 @@ def _since_before(sentence: str, at: int) -> bool:
 
 # "since 2019" says how long something has gone on, "until 10 October" when it ends: neither when it took place.
 _SINCE = re.compile(r"\b(?:since|until|till)\s+$", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:planned|scheduled|set|due|expected)|plans?\s+to)\b",
-                     re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:planned|scheduled|set|due|expected)|plans?\s+to"
+                     r"|(?:planned|scheduled|slated)\s+for)\b", re.IGNORECASE)
 # "Floriade Expo 2022", "CIFTIS 2021", "(CIFTIS) 2021": a named edition dates its event to the year.
 _EDITION = re.compile(
     r"\b(?:Expo|Forum|Summit|Conference|Fair|Festival|Games|Olympics|Week|Cup|Biennale|Congress|Dialogue|"
@@ -833,8 +845,12 @@ _VENUE_FIELD = re.compile(r"^[^\S\n]*(?:venue|location|place|where)[^\S\n]*[:：
 
 
 def _dateline_place(body: str, mentions, date: DateSpan):
-    """The place an item opens with, right before its date or a dash ("Lusaka, 12 March 2021 — ...",
-    "NAIROBI, Nov. 27 --", "HANGZHOU — ..."): where it was reported from, the venue as a rule.  Else None."""
+    """The place an item is filed from: its dateline ("Lusaka, 12 March 2021 — ...", "NAIROBI, Nov. 27 --",
+    "HANGZHOU — ...") or the bracket after its title ("... (Haikou, 5 May)").  The venue as a rule.  Else None."""
+    return _opening_place(body, mentions, date) or _bracketed_place(body, mentions, date)
+
+
+def _opening_place(body: str, mentions, date: DateSpan):
     m = _DATELINE.match(body)
     if m is None:
         return None
@@ -850,6 +866,15 @@ def _dateline_place(body: str, mentions, date: DateSpan):
     if found and found[0].start == 0 and found[0].end == len(place) and found[0].kind == "city":
         return ctry.Mention(found[0].iso3, 0, len(place), found[0].surface, "city")
     return None
+
+
+def _bracketed_place(body: str, mentions, date: DateSpan):
+    """The place a bracket gives with the date, after an item's title ("GROWERS LEARN GRAFTING (Haikou, 5 May)
+    ..."), else None."""
+    if date.char_start < 4 or body[date.char_start - 2:date.char_start] != ", ":
+        return None
+    return next((m for m in mentions if m.end == date.char_start - 2 and body[m.start - 1:m.start] == "("
+                 and m.kind in ("city", "name")), None)
 
 
 # A place of one to four words opening the item, then a comma and the date, or a dash.
