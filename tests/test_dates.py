@@ -168,6 +168,7 @@ def test_offsets_index_the_text():
         ("June: the society ran a summer camp.", ("2018-06-01", "month")),  # a month as a line's label
         ("- August — five doctors gave free treatment.", ("2018-08-01", "month")),
         ("The plan for June: more camps.", None),  # a label only where it opens the line
+        ("| April | Donation of masks | Arezzo |", ("2018-04-01", "month")),  # or fills a table row's first cell
         ("April witnessed a dialogue of young scholars.", ("2018-04-01", "month")),
         ("The 2019-2023 programme was agreed on May 3.", ("2018-05-03", "day")),
         ("In 2021, the group ran ten seminars.", ("2021-01-01", "year")),

@@ -50,6 +50,10 @@ TYPE_CASES = [
     ("Volunteers taught weaving skills handed down for generations.", "volunteering"),
     ("Forty nurses were handed their diplomas at a ceremony in Kigali.", "other"),  # diplomas handed are no aid
     ("Volunteers arrived in Apia to teach Chinese for a year.", "volunteering"),
+    # A visit yields to the aid it brings in its sentence.
+    ("An eye care team arrived in Yangon to carry out free cataract surgery.", "aid"),
+    ("A delegation visited Yangon and donated 500 school bags.", "aid"),
+    ("A delegation visited Yangon. It donated 500 school bags the next year.", "visit"),
     ("The minister delivered a keynote speech on trade.", "other"),
     ("The chairwoman delivered warm greetings to the guests.", "other"),
     # Free care given is aid; "opened" founds what someone opens, not an event that opens.

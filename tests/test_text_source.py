@@ -796,3 +796,25 @@ def test_a_news_date_after_the_publication_is_a_plan():
             "\"We look forward to the return concert in Chengdu in October 2023,\" the conductor said.\n")
     events = extract(page, "release.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-05-14"]
+
+
+@pytest.mark.parametrize(("opening", "day"), [
+    ("Two days later, a delegation of twelve councillors arrived in Dunedin", "2023-05-05"),
+    ("The next day, the guests visited a kiwifruit farm near Otago", "2023-05-04"),
+    ("A week later, students of both cities met for a forum", "2023-05-10"),
+])
+def test_a_later_paragraph_of_a_story_is_dated_from_the_one_before(opening, day):
+    page = ("Friendship month in Dunedin\nPosted: 2023-06-02\n\n"
+            "The month opened on May 3 with a lantern workshop for sixty pupils in the Chinese garden.\n\n"
+            f"{opening}, and the mayor hosted a dinner for them.\n")
+    events = extract(page, "feature.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-05-03", day]
+
+
+def test_a_later_item_of_a_bulletin_is_dated_from_the_one_before():
+    page = ("Twin city notes (2023)\n\n"
+            "On May 3, sixty pupils made lanterns at the Chinese garden with two craftsmen from Shanghai.\n\n"
+            "Two days later, a delegation of twelve councillors from Shanghai arrived in Dunedin for talks on ports.\n\n"
+            "On May 19, the two universities signed a memorandum on student exchanges.\n")
+    events = extract(page, "notes.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-05-03", "2023-05-05", "2023-05-19"]

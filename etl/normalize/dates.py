@@ -255,14 +255,15 @@ def _month_cue(m, text) -> bool:
 
 
 def _month_label(m, text) -> bool:
-    """Whether the month opens its line as a label does ("June: the society ran a camp", "August — ...")."""
+    """Whether the month opens its line as a label does ("June: the society ran a camp", "August — ..."), or fills
+    the first cell of a table row ("| April | Donation of masks | ... |")."""
     if not _LABEL_AFTER_MONTH.match(text, m.end()):
         return False
     line_start = text.rfind("\n", 0, m.start()) + 1
-    return not text[line_start:m.start()].strip(_OPENERS + "-•·–—")
+    return not text[line_start:m.start()].strip(_OPENERS + "-•·–—|")
 
 
-_LABEL_AFTER_MONTH = re.compile(r"[^\S\n]*(?:[:：]|[-–—][^\S\n])")
+_LABEL_AFTER_MONTH = re.compile(r"[^\S\n]*(?:[:：|]|[-–—][^\S\n])")
 
 
 def _build_month(m, kind, text, default_year):

@@ -134,7 +134,7 @@ _WORD_NUM = (
 # All text patterns run on lowercased text: case-sensitive alternations are several times faster than re.I ones.
 _COUNT = re.compile(
     rf"(?<![\w$€£¥.,/+-])(?P<num>{_NUM}|a\s+dozen\b|(?:{_WORD_NUM})\b)(?:\s+(?P<scale>million|thousand)\b)?"
-    rf"(?P<tail>\+|\s+(?:or|and)\s+more\b|(?P<approx>\s+or\s+so\b)|\s*(?:[-–]|to|and|or)\s*(?:{_NUM})\b"
+    rf"(?P<tail>\+|[-‐]odd\b|\s+(?:or|and)\s+more\b|(?P<approx>\s+or\s+so\b)|\s*(?:[-–]|to|and|or)\s*(?:{_NUM})\b"
     rf"|\s+(?:to|or)\s+(?P<word2>{_WORD_NUM})\b)?"
     rf"(?!\s*(?:%|percent|per cent)|[-‐]?(?:year|yr|month|week|day|hour)s?[-\s]old|\w)",
 )
@@ -484,7 +484,8 @@ def _count_candidates(low: str, words: set[str]):
         qualifier, start = _qualifier(low, m.start())
         if qualifier == "exact":
             if tail:
-                # "300+", "300 or more", "200-300" and "three or four" state a floor; "40 or so" a round figure.
+                # "300+", "200-odd", "300 or more", "200-300" and "three or four" state a floor; "40 or so" a round
+                # figure.
                 qualifier = "about" if m.group("approx") else "more_than"
             elif raw.endswith("dozen"):
                 qualifier = "about"  # "a dozen" is a round figure

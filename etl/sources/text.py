@@ -337,7 +337,7 @@ def _bulletin_items(leads, ctx: _Context):
             items.append((block, lead, "text:bulletin-item"))
             last = lead
         elif last is not None and len(block.text) >= MIN_EVENT_CHARS:
-            span = _event_sentence_date(block.text, ctx)
+            span = _event_sentence_date(block.text, ctx) or _days_later(block.text, last)
             if span is not None and span.precision != "year" and _new_item(span, last, ctx):
                 items.append((block, span, "text:bulletin-sentence"))
                 last = span
@@ -535,6 +535,8 @@ def _news_items(blocks: list[Block], ctx: _Context):
     items = []
     for block in body:
         span = _event_sentence_date(block.text, ctx, news=True)
+        if span is None and items:
+            span = _days_later(block.text, items[-1][1])
         # Without a publication date, the story's first reported event dates its news: what lies long before that
         # is background too ("the forum, first held in 2018, ...").
         if span is not None and not (items and _long_before(span, items[0][1].end)):
@@ -554,6 +556,24 @@ def _news_items(blocks: list[Block], ctx: _Context):
     if ctx.pub is not None:
         return [(first, _relative_to(ctx.pub), "text:news-publication-date")]
     return []
+
+
+def _days_later(text: str, last: DateSpan) -> DateSpan | None:
+    """The day a paragraph opening "Two days later, ..." or "The next day, ..." gives after the story's previous
+    dated event, when that is dated to the day and the paragraph reports an event too."""
+    m = _LATER.match(text)
+    if m is None or last.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
+        return None
+    n = 1 if m.group("n") is None else _SMALL_NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
+    weeks = (m.group("unit") or "").lower().startswith("week")
+    day = last.end + timedelta(days=n * (7 if weeks else 1))
+    return DateSpan(day, day, "day", m.start(), m.end(), m.group())
+
+
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_LATER = re.compile(
+    rf"(?:(?P<n>{'|'.join(_SMALL_NUMBERS)}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+later|the\s+(?:next|following)\s+"
+    r"(?P<unit1>day))\b", re.IGNORECASE)
 
 
 def _first_date(text: str, ctx: _Context) -> DateSpan | None:
