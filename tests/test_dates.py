@@ -225,6 +225,7 @@ def test_title_period(title, expected):
         ("A title\nSource: Wire | 2024-09-03 20:41:17 | Editor: Li\nBody", ("2024-09-03", "2024-09-03")),
         ("A title\nBy our reporter | 2023-03-20 09:14\n\nBody", ("2023-03-20", "2023-03-20")),
         ("A title\nFees | 2023-03-20 deadline | Form\nBody", None),  # a date with more in its cell
+        ("A title\n| 2023-03-20 | Seminar | Nairobi |\nBody", None),  # a table's row
         # a date line in brackets
         ("An item\n[2022-04-12]\nAnother", ("2022-04-12", "2022-04-12")),
         ("An item\n【2022-04-12】\nAnother", ("2022-04-12", "2022-04-12")),
@@ -491,7 +492,8 @@ def _plain_publication_date(text):
         if rest_at is not None and spans and spans[0].char_start == rest_at:
             return dates_module._shift(spans[0], offset)
         if rest_at is None and len(line) <= 120:
-            for cell in re.finditer(r"[^|｜\s][^|｜]*", line if re.search("[|｜]", line) else ""):
+            cells = line if re.search("[|｜]", line) and line.lstrip()[:1] not in "|｜" else ""
+            for cell in re.finditer(r"[^|｜\s][^|｜]*", cells):
                 first = (find_dates(cell.group()) or [None])[0]
                 if (first and first.char_start == 0 and first.precision == "day"
                         and re.fullmatch(r"(?:[ \t]+\d{1,2}:\d\d(?::\d\d)?)?[ \t]*", cell.group()[first.char_end:])):

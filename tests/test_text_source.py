@@ -302,7 +302,8 @@ def _plain_split_blocks(text: str) -> list:
         elif not wrapped:  # an indented line continues the unindented one above it
             joined = []
             for s, e in pieces:
-                if joined and text[s] in " \t" and text[joined[-1][0]] not in " \t":
+                if (joined and text[s] in " \t" and text[joined[-1][0]] not in " \t"
+                        and not text_source._opens_item(text[s:e].lstrip())):
                     joined[-1] = (joined[-1][0], e)
                 else:
                     joined.append((s, e))
@@ -818,3 +819,12 @@ def test_a_later_item_of_a_bulletin_is_dated_from_the_one_before():
             "On May 19, the two universities signed a memorandum on student exchanges.\n")
     events = extract(page, "notes.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2023-05-03", "2023-05-05", "2023-05-19"]
+
+
+def test_indented_items_under_a_heading_stay_items():
+    page = ("Activities of the Lakeside Society in 2022\n"
+            "    12 March: a delegation of potters from Faenza visited the kilns of Jingdezhen.\n"
+            "    - On 5 April, thirty pupils from Lyon joined a calligraphy class in Suzhou.\n"
+            "    In May, the society sent a choir of 30 singers to Tallinn for a song festival.\n")
+    events = extract(page, "activities.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-03-12", "2022-04-05", "2022-05-01"]

@@ -509,7 +509,7 @@ _SENTENCE_BREAK = re.compile(r"\.(?:\s|$)|!(?:\s|$)|\?(?:\s|$)|。(?:\s|$)|\n\s*
 
 _BREAK_FIRST = re.compile(r"[.!?。\n]")
 # The number or letter a numbered list puts before an item: "1. ", "12) ", "(3) ", "iv. ", "b) ", "2、".
-_ITEM_NUMBER = re.compile(r"\s*\(?(?:\d{1,2}|[ivx]{1,4}|[IVX]{2,4}|[a-h])(?:[.)]\s|、\s*)")
+ITEM_NUMBER = re.compile(r"\s*\(?(?:\d{1,2}|[ivx]{1,4}|[IVX]{2,4}|[a-h])(?:[.)]\s|、\s*)")
 
 
 def _break_before(head: str, within: int, start: int = 0) -> int:
@@ -538,7 +538,7 @@ def leading_date(text: str, default_year: int | None = None, within: int = 80) -
     """
     head = text[: within + 120]
     # "1. On March 5, ...": the full stop of an item's number ends no sentence.
-    number = _ITEM_NUMBER.match(head)
+    number = ITEM_NUMBER.match(head)
     limit = _break_before(head, within, number.end() if number else 0)
     first = None
     # Expressions starting past the limit and a modifier's reach cannot begin before it: no need to read them.
@@ -652,8 +652,8 @@ def publication_date(text: str) -> DateSpan | None:
 def _dated_cell(line: str) -> DateSpan | None:
     """The day-precise date that fills a cell of a metadata line on its own, with its time perhaps
     ("Source: Xinhua | 2024-09-03 20:41:17 | Editor: Li", "By our reporter | 2023-03-20 09:14"), else None."""
-    if "|" not in line and "｜" not in line:
-        return None
+    if ("|" not in line and "｜" not in line) or line.lstrip().startswith(("|", "｜")):
+        return None  # no cells, or a table's row ("| 2021-03-12 | Seminar | ... |"), not a page's metadata
     for cell in _META_CELL.finditer(line):
         first = next(_spans(cell.group(), None), None)
         if first and first.char_start == 0 and first.precision == "day" and _TIME_ONLY.fullmatch(

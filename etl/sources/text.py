@@ -39,6 +39,7 @@ from etl.errors import InputError
 from etl.io import read_text
 from etl.normalize import countries as ctry
 from etl.normalize.dates import (
+    ITEM_NUMBER,
     DateSpan,
     day_in_month,
     find_dates,
@@ -169,7 +170,8 @@ def _readable_blocks(text: str) -> list[Block]:
     """The page's blocks without its chrome.
 
     A labelled date line ("Date: 2021-07-09") is chrome on a news page (the publication line, read apart) but
-    dates its item on a list page: it is kept where other date lines make the page a list.
+    dates its item on a list page: it is kept where other date lines make the page a list.  A Markdown heading
+    that opens with a date comes joined to its paragraph (see _with_dated_headings).
     """
     every = _with_dated_headings(text, split_blocks(text))
     dated = [_is_date_line(b.text) for b in every]
@@ -237,14 +239,23 @@ def _date_field(text: str, ctx: _Context) -> DateSpan | None:
 
 def _with_continuations(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Lines with each indented line joined to the line above it: "2022-06-28 · Tree planting — Society" over
-    "    Some 150 volunteers planted ..." is one entry, its summary set in under its title."""
+    "    Some 150 volunteers planted ..." is one entry, its summary set in under its title.  An indented line that
+    opens an item of its own (a bullet, a number, a date: "Activities / ··12 March: ... / ··5 April: ...") stays
+    a line."""
     out = [lines[0]]
     for s, e in lines[1:]:
-        if text[s] in " \t" and text[out[-1][0]] not in " \t":
+        if text[s] in " \t" and text[out[-1][0]] not in " \t" and not _opens_item(text[s:e].lstrip()):
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
     return out
+
+
+def _opens_item(line: str) -> bool:
+    return line[:1] in _BULLETS or bool(ITEM_NUMBER.match(line)) or leading_date(line, 2000, within=12) is not None
+
+
+_BULLETS = frozenset("-–—•·*▪►○●")
 
 
 def _is_record(text: str, lines: list[tuple[int, int]]) -> bool:
