@@ -176,23 +176,25 @@ def _plain_cues(low: str, strength: str, end: int) -> list[tuple[int, str]]:
             (pattern.match(scope, w.start()) for w in re.finditer(r"\b(?=\w)", scope)) if m]
 
 
-def _plain_search(low: str, strength: str, end: int) -> str | None:
-    """One search spelled out: the first cue outside a setting (else the first), or a later cue of a type it
-    yields to in the same sentence."""
+def _plain_search(low: str, strength: str, end: int, org_spans=()) -> str | None:
+    """One search spelled out: the first cue outside a setting and outside an organization's name (else the
+    first), or a later cue of a type it yields to in the same sentence."""
+    def aside(p):
+        return sectors._in_setting(low, p) or any(a <= p < b for a, b in org_spans)
     cues = _plain_cues(low, strength, end)
     if not cues:
         return None
-    pos, kind = ([c for c in cues if not sectors._in_setting(low, c[0])] or cues)[0]
+    pos, kind = ([c for c in cues if not aside(c[0])] or cues)[0]
     targets = codebook()["event_types"][kind].get("yields_to") or ()
     stop = low.find(". ", pos, end) if ". " in low[pos:end] else end
-    later = [k for p, k in _plain_cues(low, strength, stop) if p > pos and k in targets and not sectors._in_setting(low, p)]
+    later = [k for p, k in _plain_cues(low, strength, stop) if p > pos and k in targets and not aside(p)]
     return later[0] if later else kind
 
 
-def _plain_event_type(low: str, lead_end: int) -> tuple[str, str]:
+def _plain_event_type(low: str, lead_end: int, org_spans=()) -> tuple[str, str]:
     lead = slice(lead_end).indices(len(low))[1]
     for strength, end in (("keywords", lead), ("keywords", len(low)), ("weak_keywords", len(low))):
-        found = _plain_search(low, strength, end)
+        found = _plain_search(low, strength, end, org_spans)
         if found:
             return found, strength
     return "other", "none"
@@ -332,7 +334,7 @@ def _plain_classify(text: str, lead_end: int, org_spans) -> sectors.Classificati
         total, first = scores.get(codes[sector_of[i]], (0.0, len(low)))
         scores[codes[sector_of[i]]] = (total + sum(weights), min(first, starts[0]))
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[1][1], codes.index(kv[0])))
-    event_type, strength = _plain_event_type(low, lead_end)
+    event_type, strength = _plain_event_type(low, lead_end, org_spans)
     if not ranked:
         fallback = codebook()["event_types"][event_type].get("fallback_sector", "civil_society")
         return sectors.Classification(fallback, (fallback,), event_type, 0.2)
@@ -398,3 +400,15 @@ def test_every_codebook_keyword_has_a_literal_beginning():
     scans = [sectors_module._sector_scan()[1], sectors_module._type_scan("keywords"),
              sectors_module._type_scan("weak_keywords")]
     assert all("" not in scan.tried for scan in scans)
+
+
+@pytest.mark.parametrize(("text", "org", "expected"), [
+    # a cue in an organization's name decides only when no other cue does
+    ("The vice-chair of the Harbour Political Consultative Conference met the visiting mayors.",
+     "Harbour Political Consultative Conference", "meeting"),
+    ("The Lakeside Youth Forum organised a clean-up of the shore.", "Lakeside Youth Forum", "conference"),
+])
+def test_a_cue_in_an_organizations_name_yields(text, org, expected):
+    start = text.index(org)
+    assert classify(text, org_spans=[(start, start + len(org))]).event_type == expected
+    assert classify(text).event_type == "conference"  # without the name known, its cue counts

@@ -381,7 +381,7 @@ def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, 
     low = fold(text)
     hits = _cues().hits(low)  # one scan serves the sectors and the event type
     ranked = _ranked_sectors(lead_end, org_spans, low, hits)
-    event_type, type_strength = _event_type(text, lead_end, low, hits)
+    event_type, type_strength = _event_type(text, lead_end, low, hits, org_spans)
     if not ranked:  # no sector word: the sector the event's type implies, else civil_society
         fallback = _fallback_sectors().get(event_type, "civil_society")
         return Classification(fallback, (fallback,), event_type, 0.2)
@@ -423,7 +423,7 @@ def _ranked_sectors(lead_end: int, org_spans, low: str, hits) -> list[tuple[floa
     return ranked
 
 
-def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> tuple[str, str]:
+def _event_type(text: str, lead_end: int, low: str | None = None, hits=None, org_spans=()) -> tuple[str, str]:
     low = fold(text) if low is None else low
     hits = _cues().hits(low) if hits is None else hits
     lead = slice(lead_end).indices(len(low))[1]  # where low[:lead_end] ends
@@ -434,22 +434,28 @@ def _event_type(text: str, lead_end: int, low: str | None = None, hits=None) -> 
         found = _first_cue(low, hits, strength, end)
         if found:
             pos, kind = found
-            if kind in _yields_to() or _in_setting(low, pos):  # seldom: the first cue may not decide
-                kind = _decide(low, hits, strength, end, found)
+            if kind in _yields_to() or _aside(low, pos, org_spans):  # seldom: the first cue may not decide
+                kind = _decide(low, hits, strength, end, found, org_spans)
             return kind, strength
     return "other", "none"
 
 
-def _decide(low: str, hits, strength: str, end: int, first: tuple[int, str]) -> str:
+def _aside(low: str, pos: int, org_spans) -> bool:
+    """Whether a cue at ``pos`` stands aside from what happened: in the setting, or in an organization's name
+    ("the Nepal-China Youth Forum organised a peace run" is no conference)."""
+    return any(start <= pos < end for start, end in org_spans) or _in_setting(low, pos)
+
+
+def _decide(low: str, hits, strength: str, end: int, first: tuple[int, str], org_spans=()) -> str:
     """The type a search's cues give when its first cue may not decide (``_first_cue``'s arguments, and its answer).
 
-    * A cue in a phrase naming the setting decides only when no cue outside one does: "on the sidelines of the
-      expo, the society held a forum" is a conference.
+    * A cue in a phrase naming the setting, or in an organization's name, decides only when no cue outside one
+      does: "on the sidelines of the expo, the society held a forum" is a conference.
     * A type yields to a cue of the types it lists (``yields_to`` in the codebook) later in its sentence:
       "volunteers handed over books" is aid.
     """
     found = first
-    while found and _in_setting(low, found[0]):
+    while found and _aside(low, found[0], org_spans):
         found = _first_cue(low, hits, strength, end, found[0])
     pos, kind = found or first
     targets = _yields_to().get(kind)
@@ -457,7 +463,7 @@ def _decide(low: str, hits, strength: str, end: int, first: tuple[int, str]) -> 
         stop = low.find(". ", pos, end) % (end + 1)  # not found (-1): the search's end
         while found := _first_cue(low, hits, strength, stop, pos):
             pos = found[0]
-            if found[1] in targets and not _in_setting(low, pos):
+            if found[1] in targets and not _aside(low, pos, org_spans):
                 return found[1]
     return kind
 
