@@ -326,6 +326,8 @@ def test_find_mentions_names_demonyms_compounds(text, expected):
         ("Florence, Bruges and Buenos Aires.", [("Florence", "ITA"), ("Bruges", "BEL"), ("Buenos Aires", "ARG")]),
         ("Washington D.C. and New York.", [("Washington D.C.", "USA"), ("New York", "USA")]),
         ("Phnom Penh and Vientiane.", [("Phnom Penh", "KHM"), ("Vientiane", "LAO")]),
+        # Chinese prefectures and towns geonames lacks (data/aliases/china_places.csv) are in China
+        ("A youth camp opened in Xishuangbanna; a forum met at Boao.", [("Xishuangbanna", "CHN"), ("Boao", "CHN")]),
         # a small capital whose name geonames spells two ways ("Port-Vila" as a city, "Port Vila" as a capital)
         ("Doctors worked in Port Vila, then in Port-Vila again.", [("Port Vila", "VUT"), ("Port-Vila", "VUT")]),
         ("St. Petersburg hosted it.", [("St. Petersburg", "RUS")]),
@@ -779,3 +781,8 @@ def test_mentions_match_gold_counterparts_on_the_dev_bulletin():
     # Mentions are not counterparts: a venue (Geneva) or a plan to go somewhere may be mentioned
     # without being one; the extractor decides. Mentions must still cover nearly every paragraph.
     assert agree >= len(gold) - 3
+
+
+def test_every_chinese_place_of_the_data_file_has_a_seat_in_geonames():
+    places = C._build_china_places()
+    assert places and all(city.iso3 == "CHN" and city.lat is not None and city.lon is not None for city, _ in places)

@@ -7,6 +7,8 @@ Sources
 * ``data/aliases/country_aliases.csv`` holds variants the libraries miss (``in_text`` = 0 keeps a
   variant out of running-text matching, e.g. "Columbia" or "Island").
 * ``data/aliases/demonyms.csv`` holds adjectives, nouns and compound prefixes ("Sino-").
+* ``data/aliases/china_places.csv`` holds Chinese prefectures and towns geonames lacks ("Xishuangbanna"), with
+  the geonames city that seats each.
 * ``data/aliases/fips_iso3.csv`` (GDELT geo fields) and ``data/aliases/cameo_countries.csv``
   (GDELT actor codes, with regional groups) are read by :func:`fips_to_iso3` and :func:`cameo_country`.
 * The tables derived from these (cities, spellings, subdivisions) take seconds to build and are kept
@@ -557,6 +559,22 @@ def _build_province_records(records) -> tuple[tuple[City, frozenset[str]], ...]:
     return tuple(out)
 
 
+def _build_china_places() -> tuple[tuple[City, frozenset[str]], ...]:
+    """Chinese prefectures and towns that geonames lacks, or keeps below CITY_MIN_POPULATION, which exchange news
+    names often ("Xishuangbanna", "Boao"): ``data/aliases/china_places.csv``, each at its seat's position."""
+    seats: dict[str, dict] = {}
+    for c in _geonames().get_cities().values():
+        if c["countrycode"] == "CN":
+            for name in (c["name"], *c["alternatenames"]):
+                seats.setdefault(name, c)
+    out = []
+    for row in _read_csv("china_places.csv"):
+        seat = seats.get(row["seat"])
+        lat, lon = (seat["latitude"], seat["longitude"]) if seat else (None, None)
+        out.append((City(row["place"], "CHN", lat, lon, 0), frozenset({row["place"], row["place"] + " Prefecture"})))
+    return tuple(out)
+
+
 def _pick(index: dict, key: str, city: City, capitals: frozenset) -> None:
     current = index.get(key)
     if current is None or _better(city, current, capitals):
@@ -604,7 +622,7 @@ def _tables_key() -> str | None:
 
 def _build_tables() -> dict:
     records = _build_city_records()
-    provinces = _build_province_records(records)
+    provinces = _build_province_records(records) + _build_china_places()
     city_index = _build_city_index(records, provinces)
     forms, prefixes = _build_text_forms(records, provinces, city_index), _build_prefixes()
     return {
