@@ -517,7 +517,8 @@ def _city_records() -> tuple[tuple[City, frozenset[str], frozenset[str]], ...]:
 
 
 def _province_records() -> tuple[tuple[City, frozenset[str]], ...]:
-    """Chinese province-level units (not HK, Macao, Taiwan) located at their capital cities."""
+    """Chinese province-level units (not HK, Macao, Taiwan) located at their capital cities, and the prefectures
+    and towns of ``china_places.csv`` at their seats."""
     return _tables()["province_records"]
 
 
