@@ -828,3 +828,14 @@ def test_indented_items_under_a_heading_stay_items():
             "    In May, the society sent a choir of 30 singers to Tallinn for a song festival.\n")
     events = extract(page, "activities.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-03-12", "2022-04-05", "2022-05-01"]
+
+
+@pytest.mark.parametrize(("opening", "day"), [
+    ("Last Friday evening, nearly 500 guests attended a gala in Rotterdam for forty years of the partnership.",
+     "2019-07-19"),
+    ("The gala, which will open on Friday, expects 500 guests in Rotterdam for forty years of the partnership.",
+     "2019-07-22"),  # a plan: the page's own day
+])
+def test_a_weekday_dates_a_story_only_in_the_past(opening, day):
+    page = f"Port twins meet\nTime: 2019-07-22 10:31\n\n{opening}\n"
+    assert extract(page, "news.txt").events.start_date.iloc[0].date().isoformat() == day

@@ -597,7 +597,8 @@ def _first_date(text: str, ctx: _Context) -> DateSpan | None:
 
 def _weekday_before(text: str, published: date) -> DateSpan | None:
     m = _LAST_WEEKDAY.search(text)
-    if m is None:
+    plan = _FUTURE.search(text, 0, m.start()) if m else None
+    if m is None or plan is not None:  # "the fair will open on Friday" is no past Friday
         return None
     back = (published.weekday() - _WEEKDAYS.index(m.group("day").lower())) % 7
     # "Friday" in a Friday's paper is that day, "last Friday" the week before.
