@@ -803,6 +803,8 @@ def test_a_news_date_after_the_publication_is_a_plan():
     ("Two days later, a delegation of twelve councillors arrived in Dunedin", "2023-05-05"),
     ("The next day, the guests visited a kiwifruit farm near Otago", "2023-05-04"),
     ("A week later, students of both cities met for a forum", "2023-05-10"),
+    ("Twelve days later, a choir from Dunedin gave a concert in Shanghai", "2023-05-15"),
+    ("Three weeks later, the two ports signed a memorandum on training", "2023-05-24"),
 ])
 def test_a_later_paragraph_of_a_story_is_dated_from_the_one_before(opening, day):
     page = ("Friendship month in Dunedin\nPosted: 2023-06-02\n\n"

@@ -125,6 +125,8 @@ _TENS_ALT = "|".join(sorted(_TENS, key=len, reverse=True))
 _BELOW_HUNDRED = rf"(?:(?:{_TENS_ALT})(?:[- ](?:{_UNIT_ALT}))?|{_UNIT_ALT})"
 # A scale word multiplies the number before it ("two dozen", "three hundred"), and "half" halves it ("half a dozen");
 # "and" adds the tens after a hundred or thousand ("one hundred and twenty").
+# Public for other readers of numbers in words (text.py's "two days later").
+NUMBER_BELOW_HUNDRED = _BELOW_HUNDRED
 _AND_TENS = rf"(?:\s+and\s+{_BELOW_HUNDRED})?"
 _WORD_NUM = (
     rf"{_BELOW_HUNDRED}(?:[- ](?:dozen|million)|[- ](?:hundred|thousand){_AND_TENS})?"
@@ -334,7 +336,8 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 _SEPARATORS = re.compile(r"[,. \u00a0\u202f']")
 
 
-def _number_value(raw: str, scale: str | None = None) -> int | None:
+def number_value(raw: str, scale: str | None = None) -> int | None:
+    """The value of a number in digits or lowercase words ("1,200", "twenty-one", "a dozen"), times ``scale``."""
     factor = _SCALES[scale] if scale else 1
     if scale and _DECIMAL.fullmatch(raw):
         return round(float(raw) * factor)
@@ -475,7 +478,7 @@ def _count_candidates(low: str, words: set[str]):
         if noun is None:
             continue
         raw = m.group("num")
-        value = _number_value(raw, m.group("scale"))
+        value = number_value(raw, m.group("scale"))
         tail = m.group("tail")
         if value and tail and m.group("word2"):
             value *= _shared_scale(raw, m.group("word2"))
@@ -549,7 +552,7 @@ def _noun_first_candidates(low: str):
         if m is None or m.start() in seen:
             continue
         seen.add(m.start())
-        value = _number_value(m.group("num"))
+        value = number_value(m.group("num"))
         if value and not _is_year(m.group("num")) and not _counts_things(low, m.end()):
             q = _QUALIFIER_BEFORE.search(m.group("q") or "")
             noun = m.group("noun") or "people"
@@ -572,7 +575,7 @@ def _group_candidates(low: str, words: set[str]):
         if loose:
             m = _A_GROUP_OF.search(low, max(0, at - 32), of.end() + 1)
         size = _GROUP_SIZE.match(low, m.end()) if m else None
-        value = _number_value(size.group("num")) if size else None
+        value = number_value(size.group("num")) if size else None
         if value and loose and not _people_or_nothing_after(low, size.end()):
             continue
         if value and not _counts_things(low, size.end()):
@@ -594,7 +597,7 @@ def _member_candidates(low: str):
     for m in _MEMBER_SUFFIX.finditer(low):
         num = _NUM_BEFORE.search(low, max(0, m.start() - 24), m.start())
         end = _group_noun_after(low, m.end()) if num else None
-        value = _number_value(num.group()) if end else None
+        value = number_value(num.group()) if end else None
         if value:
             yield value, "exact", num.start(), end, "delegation", num.start()
 

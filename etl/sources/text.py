@@ -50,7 +50,7 @@ from etl.normalize.dates import (
 )
 from etl.normalize.groups import find_groups
 from etl.normalize.orgs import find_organizations
-from etl.normalize.participants import GROUP_NOUNS, VISITOR_NOUNS, find_headcount
+from etl.normalize.participants import GROUP_NOUNS, NUMBER_BELOW_HUNDRED, VISITOR_NOUNS, find_headcount, number_value
 from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.records import frozen
 from etl.schema import EVENT_COLUMNS, typed_frame
@@ -575,15 +575,14 @@ def _days_later(text: str, last: DateSpan) -> DateSpan | None:
     m = _LATER.match(text)
     if m is None or last.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
         return None
-    n = 1 if m.group("n") is None else _SMALL_NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
+    n = 1 if m.group("n") is None else number_value(m.group("n").lower())
     weeks = (m.group("unit") or "").lower().startswith("week")
     day = last.end + timedelta(days=n * (7 if weeks else 1))
     return DateSpan(day, day, "day", m.start(), m.end(), m.group())
 
 
-_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 _LATER = re.compile(
-    rf"(?:(?P<n>{'|'.join(_SMALL_NUMBERS)}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+later|the\s+(?:next|following)\s+"
+    rf"(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+later|the\s+(?:next|following)\s+"
     r"(?P<unit1>day))\b", re.IGNORECASE)
 
 
