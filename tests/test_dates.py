@@ -38,6 +38,10 @@ def spans(text: str, default_year: int | None = 2018) -> list[tuple[str, str, st
 
 # (text, expected spans as (start, end, precision, matched words)); the default year is 2018.
 FIND_CASES = [
+    # dotted day-first ranges, the year stated once at the end or on both ends
+    ("28.02 – 02.03.2019 | Almaty", [("2019-02-28", "2019-03-02", "day", "28.02 – 02.03.2019")]),
+    ("12.03-15.03.2019 Osh", [("2019-03-12", "2019-03-15", "day", "12.03-15.03.2019")]),
+    ("From 1.2.2019-3.2.2019 the fair ran.", [("2019-02-01", "2019-02-03", "day", "1.2.2019-3.2.2019")]),
     # single days
     ("On January 10 the two sides met.", [("2018-01-10", "2018-01-10", "day", "January 10")]),
     ("On March 3, 2016, the club opened.", [("2016-03-03", "2016-03-03", "day", "March 3, 2016")]),

@@ -841,3 +841,50 @@ def test_indented_items_under_a_heading_stay_items():
 def test_a_weekday_dates_a_story_only_in_the_past(opening, day):
     page = f"Port twins meet\nTime: 2019-07-22 10:31\n\n{opening}\n"
     assert extract(page, "news.txt").events.start_date.iloc[0].date().isoformat() == day
+
+
+def test_markdown_entries_take_their_title_and_upcoming_ones_go_to_the_rejects():
+    page = ("# Network diary\n\nLast updated: 10 May 2024\n\n## Coming up\n\n### Summer school on wetlands\n\n"
+            "**When:** 20 June 2024\n**Where:** Kunming\nThirty rangers will meet for a week.\n\n## Past\n\n"
+            "### Webinar on river basins\n\n**When:** 3 April 2024\n**Where:** Online\n"
+            "Speakers from Laos and Cambodia compared notes on flood warnings.\n\n"
+            "### Tree planting in Luang Prabang\n\n**When:** 12 March 2024\n**Where:** Luang Prabang, Laos\n"
+            "Some sixty pupils and their teachers planted mango trees with volunteers from Yunnan.\n")
+    result = extract(page, "diary.md")
+    events = result.events
+    assert [d.date().isoformat() for d in events.start_date] == ["2024-04-03", "2024-03-12"]
+    assert events.event_type.tolist()[0] == "conference"  # "Webinar", said only in the entry's title
+    assert events.host_iso3.tolist()[1] == "LAO"
+    assert result.rejects.reason.tolist() == ["dated after the page's publication date (a plan, not a report)"]
+
+
+def test_a_mail_newsletter_dates_its_titled_items_from_its_header():
+    # Lines wrapped near 70 characters, as a plain-text mail is: a line break inside a paragraph is a wrap.
+    page = ("Subject: Harbour city newsletter, issue 3\nFrom: Foreign Affairs Office <news@example.org>\n"
+            "To: subscribers@example.org\nDate: Tue, 14 Mar 2023 08:15:02 +0800\n\n"
+            "PORT COURSE ENDS\n"
+            "Twenty customs officers from Laos finished a course on port logistics\n"
+            "at the harbour college on 3 March, after two weeks of classes and\n"
+            "visits to the container terminal and the bonded logistics zone.\n\n"
+            "BOOKS FOR A SISTER SCHOOL\n"
+            "On 6 March the friendship association donated some 300 picture books\n"
+            "to a primary school in Vientiane, where the city's teachers also ran\n"
+            "a reading class for the pupils of the first two grades.\n\n"
+            "TEA WITH NEIGHBOURS\n"
+            "Last Thursday some sixty women from nine countries who live in town\n"
+            "met members of the municipal women's federation over tea and a\n"
+            "demonstration of the tea ceremony at the old customs house.\n")
+    events = extract(page, "newsletter.txt").events
+    # the first item, titled as the others are, is one though its date stands inside its sentence
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-03-03", "2023-03-06", "2023-03-09"]
+    # the head-count reads across the line that wraps its sentence
+    assert events.participants.tolist()[::2] == [20, 60]
+
+
+def test_a_review_released_the_next_year_dates_its_items_to_the_year_it_names():
+    page = ("Harbour City Office\n\nSummary of Foreign Exchanges of Harbour City in 2018\n"
+            "Release date: 2019-01-22\n\n"
+            "In late April, a delegation of twelve councillors from Kitakyushu paid a visit to the port.\n\n"
+            "On 8 November, a photo exhibition on Le Havre opened at the city museum.\n")
+    events = extract(page, "review.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2018-04-01", "2018-11-08"]

@@ -120,6 +120,9 @@ _PATTERNS = tuple(
         ("iso_month", rf"{_NO_NUM_BEFORE}(?P<y1>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])(?!\w|[-/.]?\d)"),
         ("dmy", rf"{_NO_NUM_BEFORE}(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y1>(?:19|20)\d\d)"
                 rf"(?![0-9A-SU-Za-z_]|[./-]\d)"),
+        # "28.02 – 02.03.2019", "12.03-15.03.2019": dotted dates read day first, a range with its year at the end.
+        ("dmy_dmy", rf"{_NO_NUM_BEFORE}(?P<a>\d{{1,2}})\.(?P<b>\d{{1,2}})(?:\.(?P<y1>(?:19|20)\d\d))?{_OSP}[-–—]{_OSP}"
+                    rf"(?P<c>\d{{1,2}})\.(?P<d>\d{{1,2}})\.(?P<y2>(?:19|20)\d\d)(?![0-9A-SU-Za-z_]|[./-]\d)"),
         ("zh", r"(?<!\d)(?P<y1>(?:19|20)\d\d)\s*年(?:\s*(?P<mo>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d1>3[01]|[12]\d|0?[1-9])"
                r"\s*[日号](?:\s*[至到~\-–—]\s*(?:(?P<mo2>1[0-2]|0?[1-9])\s*月)?\s*(?P<d2>3[01]|[12]\d|0?[1-9])"
                r"\s*[日号])?)?)?"),
@@ -287,6 +290,11 @@ def _build_month(m, kind, text, default_year):
 
 
 def _build_numeric(m, kind, text, default_year):
+    if kind == "dmy_dmy":
+        y2 = int(m.group("y2"))
+        first = _date(_int(m, "y1") or y2, int(m.group("b")), int(m.group("a")))
+        last = _date(y2, int(m.group("d")), int(m.group("c")))
+        return (first, last, "day") if first and last and first <= last else None
     y = int(m.group("y1"))
     if kind == "iso_month":
         start, end = _date(y, int(m.group("mo")), 1), _month_end(y, int(m.group("mo")))
@@ -342,7 +350,7 @@ def _build_year(m, kind, text, default_year):
 _BUILDERS = {
     "md_md": _build_md, "md_d": _build_md, "md": _build_md, "dm_dm": _build_md, "d_dm": _build_md, "dm": _build_md,
     "m_m": _build_month, "m": _build_month, "iso": _build_numeric, "iso_iso": _build_numeric,
-    "iso_month": _build_numeric, "dmy": _build_numeric,
+    "iso_month": _build_numeric, "dmy": _build_numeric, "dmy_dmy": _build_numeric,
     "zh": _build_zh, "y_y": _build_year, "y": _build_year,
 }
 _MONTH_HEADS = frozenset(name[:3] for name in _MONTH_NUM)
@@ -412,7 +420,8 @@ def _day_first(text: str, pos: int, run_end: int):
     day_end = run_end + 2 if text[run_end:run_end + 2] in _DAY_SUFFIXES else run_end
     d_dm = _P["d_dm"].match(text, pos) if _RANGE_OR_AND_AHEAD.match(text, day_end) else None
     dmy = _P["dmy"].match(text, pos) if text[run_end:run_end + 1] in _NUMERIC_SEPS else None
-    return ("d_dm", d_dm), ("dmy", dmy)
+    dmy_dmy = _P["dmy_dmy"].match(text, pos) if text[run_end:run_end + 1] == "." else None
+    return ("d_dm", d_dm), ("dmy", dmy), ("dmy_dmy", dmy_dmy)
 
 
 def _year_first(text: str, pos: int, run_end: int):
@@ -611,6 +620,7 @@ _PUB_UNLABELLED_MAX_LEN = 60
 # with its colon, so that running text ("the date of ...") is never read as one.
 _PUB_LABEL_INLINE = re.compile(r"(?:(?<=\s)|(?<=[|｜/·]))" + _PUB_LABEL.pattern.replace("[:：]?", "[:：]"), re.I)
 _PUB_INLINE_MAX_LEN = 120
+_WEEKDAY_FIRST = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[^\S\n]+", re.I)
 # What may stand before a date that opens a line: "[2022-04-12]", "(2022-04-12)", "【2022-04-12】", and the marks of a
 # Markdown heading or bold text ("### 8 March 2022", "**8 March 2022**").
 _OPENERS = " \t([【〔（「#*_"
@@ -634,6 +644,8 @@ def publication_date(text: str) -> DateSpan | None:
         rest_at = label.end() if label and label.end() > len(line) - len(line.lstrip()) else None
         if rest_at is None and len(line) <= _PUB_INLINE_MAX_LEN and (inline := _PUB_LABEL_INLINE.search(line)):
             rest_at = inline.end()
+        if rest_at is not None and (weekday := _WEEKDAY_FIRST.match(line, rest_at)):
+            rest_at = weekday.end()  # "Date: Tue, 14 Mar 2023 08:15:02 +0800", as mail headers give it
         short = unlabelled is None and len(line.strip()) <= _PUB_UNLABELLED_MAX_LEN
         # Only a line's first date can date the page, and only on a labelled or a short line: a long
         # paragraph near the top is not read for dates it cannot give.

@@ -88,7 +88,8 @@ _PEOPLE = _words(
     fathers counterparts colleagues personnel staffers inhabitants planters exhibitors servants embroiderers
     agronomists breeders carvers sculptors veterinarians horticulturists consuls lawmakers deputies councillors
     councilors imams pastors acupuncturists herbalists therapists nutritionists economists traders importers
-    exporters buyers vendors agents paddlers anglers acrobats rangers"""
+    exporters buyers vendors agents paddlers anglers acrobats rangers innovators inventors founders coaches
+    developers programmers"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
 _WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens", "personnel",

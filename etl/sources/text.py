@@ -171,25 +171,29 @@ def _readable_blocks(text: str) -> list[Block]:
 
     A labelled date line ("Date: 2021-07-09") is chrome on a news page (the publication line, read apart) but
     dates its item on a list page: it is kept where other date lines make the page a list.  A Markdown heading
-    that opens with a date comes joined to its paragraph (see _with_dated_headings).
+    that opens with a date, or titles an entry of labelled fields, comes joined to the block under it (see
+    _with_headings).
     """
-    every = _with_dated_headings(text, split_blocks(text))
+    every = _with_headings(text, split_blocks(text))
     dated = [_is_date_line(b.text) for b in every]
     if sum(dated) < 2:
         return [b for b in every if not is_chrome(b.text)]
     return [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
 
 
-def _with_dated_headings(text: str, blocks: list[Block]) -> list[Block]:
-    """Blocks with a Markdown heading that opens with a date ("## 14 March 2022 — Teachers finish a course") joined
-    to the paragraph under it: the heading dates the item and the paragraph tells it.  (A heading that is a date
-    alone, "### 8 March 2022", is a list page's date line.)"""
+def _with_headings(text: str, blocks: list[Block]) -> list[Block]:
+    """Blocks with a heading joined to the block under it when the heading titles an item:
+
+    * a Markdown heading that opens with a date ("## 14 March 2022 — Teachers finish a course") joins its paragraph:
+      the heading dates the item and the paragraph tells it (a heading that is a date alone, "### 8 March 2022",
+      is a list page's date line);
+    * a heading or a one-line title joins an entry of labelled fields under it ("### Youth forum" over
+      "**When:** 12–14 Sep 2023 / **Where:** Nairobi / ..."): the title says what the entry was.
+    """
     out, i = [], 0
     while i < len(blocks):
         block = blocks[i]
-        if (block.text.startswith("#") and i + 1 < len(blocks) and not blocks[i + 1].text.startswith("#")
-                and leading_date(block.text, 2000, within=LEADING_DATE_WITHIN) is not None
-                and not _is_date_line(block.text)):
+        if i + 1 < len(blocks) and _titles(block.text, blocks[i + 1].text):
             end = blocks[i + 1].end
             out.append(Block(block.start, end, text[block.start:end]))
             i += 2
@@ -197,6 +201,24 @@ def _with_dated_headings(text: str, blocks: list[Block]) -> list[Block]:
             out.append(block)
             i += 1
     return out
+
+
+def _titles(heading: str, below: str) -> bool:
+    if below.startswith("#") or "\n" in heading:
+        return False
+    if heading.startswith("#"):
+        dated = leading_date(heading, 2000, within=LEADING_DATE_WITHIN) is not None and not _is_date_line(heading)
+        if dated:
+            return True
+    elif len(heading) > _TITLE_MAX or heading.endswith((".", ":", "：")):
+        return False
+    # A title line with a year in it is the page's ("Exchange digest, second half of 2022"), not an entry's; a
+    # subheading ("### Webinar: NGOs and the 2030 Agenda") is an entry's.
+    return ("\n" in below and _FIELD_LINE.match(below) is not None and _DATE_FIELD_LINE.search(below) is not None
+            and (heading.startswith("##") or _YEAR.search(heading) is None))
+
+
+_TITLE_MAX = 120
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -266,8 +288,13 @@ def _is_record(text: str, lines: list[tuple[int, int]]) -> bool:
             and any(_DATE_FIELD.match(line) for line in labelled))
 
 
-_FIELD_LINE = re.compile(r"[^\S\n]*[A-Z][\w ]{1,24}[:：]")
-_DATE_FIELD = re.compile(r"[^\S\n]*(?:date|dates|time|when|period)[^\S\n]*[:：]", re.IGNORECASE)
+def _field(labels: str) -> str:
+    """A line's label, maybe set in Markdown bold or italics ("Date:", "**When:**", "*Venue*:")."""
+    return rf"[^\S\n]*[*_]{{0,2}}(?:{labels})[^\S\n]*[*_]{{0,2}}[:：][*_]{{0,2}}"
+
+
+_FIELD_LINE = re.compile(_field(r"[A-Z][\w ]{1,24}"))
+_DATE_FIELD = re.compile(_field("date|dates|time|when|period"), re.IGNORECASE)
 _DATE_FIELD_LINE = re.compile("^" + _DATE_FIELD.pattern + r"[^\S\n]*(?P<value>[^\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -290,14 +317,27 @@ def _hard_wrapped(text: str) -> bool:
     lengths.sort()
     # Wrapped prose: most lines stop near one width, and none runs far past it.
     p90 = lengths[int(0.9 * (len(lengths) - 1))]
-    return p90 <= 100 and lengths[-1] <= 120 and sum(p90 - 25 <= n <= p90 + 5 for n in lengths) >= 0.5 * len(lengths)
+    return p90 <= 110 and lengths[-1] <= 130 and sum(p90 - 25 <= n <= p90 + 5 for n in lengths) >= 0.5 * len(lengths)
 
 
 def is_chrome(block: str) -> bool:
     """Log-in boxes, font widgets, article navigation, copyright and metadata lines (never a dated report
     such as "On 2 May, 30 pupils subscribed to a pen-pal scheme.")."""
+    if block[:1] in "FSTDRMCfstdrmc" and _is_mail_header(block):
+        return True
     return len(block) < 160 and bool(_CHROME.search(block)) and not (
         _reports(block) and leading_date(block, 2000, within=LEADING_DATE_WITHIN) is not None)
+
+
+def _is_mail_header(block: str) -> bool:
+    """An e-mail's header ("From: ... / To: ... / Subject: ... / Date: ..."), as a newsletter saved as text opens."""
+    names = [m.group(1).lower() for m in _MAIL_FIELD.finditer(block)]
+    return len(names) >= 3 and "from" in names and ("to" in names or "subject" in names) and (
+        2 * len(names) >= block.count("\n") + 1)
+
+
+_MAIL_FIELD = re.compile(r"^(from|to|cc|bcc|subject|date|sent|reply-to|message-id|mime-version|content-type"
+                         r"|content-transfer-encoding|x-[\w-]+)[^\S\n]*:", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -312,8 +352,21 @@ class _Context:
         head = text[: blocks[min(len(blocks) - 1, 5)].end] if blocks else text[:500]
         period = title_period(head)
         pub = publication_date(text[:2000])
+        if period is None and pub is not None:
+            period = _year_reviewed(blocks[:6], pub)
         year = period[1].year if period else pub.start.year if pub else _common_year(text)
         return cls(home, period, pub, year)
+
+
+def _year_reviewed(head: list[Block], pub: DateSpan) -> tuple | None:
+    """The year a review names in its title line when it came out the year after ("Summary of Foreign Exchanges of
+    Dalian in 2018", released 2019-01-22): its items are of that year, not of the release's."""
+    for block in head:
+        if "\n" not in block.text and _is_title(block.text) and (period := title_period(block.text)):
+            whole_year = period[0] == date(period[0].year, 1, 1) and period[1] == date(period[0].year, 12, 31)
+            if whole_year and period[0].year == pub.start.year - 1:
+                return period
+    return None
 
 
 def _common_year(text: str) -> int | None:
@@ -329,37 +382,57 @@ def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     dated = [(b, d) for b, d in leads if d is not None]
     date_lines = [b for b in blocks if _is_date_line(b.text)]
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
-        return _list_items(text, blocks), []
+        return _without_plans(_list_items(text, blocks), [], ctx, source)
     headings = {b.start: span for b in blocks if len(b.text) <= 32 and (span := month_heading(b.text, ctx.default_year))}
     if len(headings) >= 2 and _sections_with_reports(blocks, headings) >= 2:
-        return _section_items(leads, headings), _undated_items(leads, ctx, source)
+        return _without_plans(_section_items(leads, headings), _undated_items(leads, ctx, source), ctx, source)
     if len(dated) >= 2:
-        return _bulletin_items(leads, ctx), _undated_items(leads, ctx, source)
+        return _without_plans(_bulletin_items(leads, ctx), _undated_items(leads, ctx, source), ctx, source)
     return _news_items(blocks, ctx), _undated_items(leads, ctx, source)
+
+
+def _without_plans(items, rejects, ctx: _Context, source: str):
+    """Items and rejects, with the items that start after the page's publication date moved to the rejects: an
+    events calendar's "Upcoming" entries, a newsletter's "Coming up", have not happened.
+
+    Only a date that stands above the items dates the page, and only when few items come after it: most of a page
+    reports what is past, so a date that most items follow is the first day of the issue, not its release.  A
+    period in the title ("(2018.1-2018.6)") says what the page covers: then nothing is moved.
+    """
+    pub = ctx.pub
+    if not items or pub is None or pub.precision != "day" or ctx.period is not None or pub.char_start >= items[0][0].start:
+        return items, rejects
+    later = [item for item in items if item[1].start > pub.start]
+    if not later or 2 * len(later) >= len(items):
+        return items, rejects
+    planned = [(source, f"offset {block.start}", "dated after the page's publication date (a plan, not a report)",
+                shorten(block.text, 120)) for block, _, _ in later]
+    return [item for item in items if item[1].start <= pub.start], rejects + planned
 
 
 def _bulletin_items(leads, ctx: _Context):
     """Every block that opens with its date; after the first of them, also a block whose date stands in a
     sentence with an event cue ("... opened in Xi'an on 2 July 2019"), to a day or a month: an item need not
-    open with its date.  (Blocks before the first dated one are the page's title and introduction.)"""
+    open with its date.  (Blocks before the first dated one are the page's title and introduction, unless they open
+    with a title line as items do: "DAEGU DELEGATION RETURNS" over "A delegation ... was in Qingdao on 2 March.")"""
     items, last = [], None
     for block, lead in leads:
         if lead is not None:
             items.append((block, lead, "text:bulletin-item"))
             last = lead
-        elif last is not None and len(block.text) >= MIN_EVENT_CHARS:
-            span = _event_sentence_date(block.text, ctx) or _days_later(block.text, last)
+        elif len(block.text) >= MIN_EVENT_CHARS and (last is not None or _is_title(block.text.split("\n", 1)[0])):
+            span = _event_sentence_date(block.text, ctx) or (last and _days_later(block.text, last))
             if span is not None and span.precision != "year" and _new_item(span, last, ctx):
                 items.append((block, span, "text:bulletin-sentence"))
                 last = span
     return items
 
 
-def _new_item(span: DateSpan, last: DateSpan, ctx: _Context) -> bool:
+def _new_item(span: DateSpan, last: DateSpan | None, ctx: _Context) -> bool:
     """Whether a dated sentence in an undated block starts an item of its own: not a date inside the previous
     item's ("The seminar closed on 24 June" after "From 13 to 24 June, ..."), nor one outside the bulletin's
     period or year ("... at next year's fair in August 2023")."""
-    if last.start <= span.start and span.end <= last.end:
+    if last is not None and last.start <= span.start and span.end <= last.end:
         return False
     if ctx.period is not None:
         return ctx.period[0] <= span.start <= ctx.period[1]
@@ -428,7 +501,8 @@ def _leading(block: Block, ctx: _Context) -> DateSpan | None:
     text = block.text
     if not _reports(text) or (text[0] in "TtOo" and _ABOUT_THE_PAGE.match(text)):
         return None
-    span = leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
+    span = (leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
+            or _under_title(text, ctx))
     if span is None:
         return None
     # Every plan phrase ends in "to": most items have none there, and the search is spared.
@@ -436,6 +510,33 @@ def _leading(block: Block, ctx: _Context) -> DateSpan | None:
     if "to" in text[end:end + 48].lower() and _PLAN.search(text, end, end + 48):
         return None
     return _in_period(span, ctx)
+
+
+def _under_title(text: str, ctx: _Context) -> DateSpan | None:
+    """The date that opens the body under an item's title line ("DAEGU DELEGATION RETURNS" over "On 2 March, ..."),
+    or a weekday that does ("Last Thursday, ...", "On Monday, ..."), read back from a page dated to the day."""
+    title = text.find("\n")
+    if title < 0 or not _is_title(text[:title]):
+        return None
+    body = title + 1
+    span = leading_date(text[body:], ctx.default_year, within=LEADING_DATE_WITHIN)
+    if span is None and ctx.pub is not None and ctx.pub.precision == "day" and _LAST_WEEKDAY.match(text, body):
+        span = _weekday_before(text[body:body + _OPENING_WEEKDAY], ctx.pub.start)
+    if span is None:
+        return None
+    return DateSpan(span.start, span.end, span.precision, span.char_start + body, span.char_end + body, span.text)
+
+
+def _is_title(line: str) -> bool:
+    """A title line: short, no sentence end, and set in capitals or with most words capitalised (a wrapped line of
+    prose is neither)."""
+    words = line.split()
+    if not words or len(line) > _TITLE_MAX or line.rstrip()[-1] in ".!?;:,。":
+        return False
+    return line.isupper() or sum(w[0].isupper() or not w[0].isalpha() for w in words) >= 0.6 * len(words)
+
+
+_OPENING_WEEKDAY = 24  # "On Monday", "This past Saturday": a weekday that opens the body
 
 
 # "This issue covers July to October 2022": the page describing itself, not an event.
@@ -607,7 +708,10 @@ def _weekday_before(text: str, published: date) -> DateSpan | None:
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _LAST_WEEKDAY = re.compile(
-    rf"\b(?:(?P<last>last|this\s+past)\s+|on\s+)(?P<day>{'|'.join(_WEEKDAYS)})\b(?!\s*,?\s*(?:\(|\d|[A-Z][a-z]+\s+\d))",
+    rf"\b(?:(?P<last>last|this\s+past)\s+|on\s+)(?P<day>{'|'.join(_WEEKDAYS)})\b"
+    # not a weekday that a date follows ("Sunday (5 Feb.)", "Sunday 5 February", "Sunday, February 5"): that date says
+    # the day ("Saturday 120 volunteers ..." has none)
+    r"(?!\s*,?\s*(?:\(|\d{1,2}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|[/.-]\d)|[A-Z][a-z]+\s+\d))",
     re.IGNORECASE,
 )
 
@@ -736,7 +840,7 @@ def lead_end(text: str, after: int = 0, ends: list[int] | None = None) -> int:
 
 
 def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
-    body = block.text
+    body = _unwrapped(block.text)
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
     ends = _sentence_ends(body)
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
@@ -774,6 +878,17 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
         "confidence": _confidence(kind.confidence, host, date, method),
         "method": method,
     }
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` with the line breaks that only wrap a sentence made spaces ("some forty university\nstudents from
+    ..." in a hard-wrapped mail or a PDF's text), so that what reads a phrase reads across them.  A break after a
+    sentence's end, or before a capital (a title's last words over the first line of its summary), stays.  The
+    length, and so every offset, is unchanged."""
+    return _WRAP.sub(" ", text) if "\n" in text else text
+
+
+_WRAP = re.compile(r"(?<![.!?:;。\n])\n(?=[a-z])")
 
 
 def shorten(text: str, limit: int = SNIPPET_MAX) -> str:
@@ -871,8 +986,7 @@ def _venue_field_place(body: str, mentions):
     return next((m for m in mentions if m.start in value and m.kind in ("city", "name")), None)
 
 
-_VENUE_FIELD = re.compile(r"^[^\S\n]*(?:venue|location|place|where)[^\S\n]*[:：](?P<value>[^\n]*)",
-                          re.IGNORECASE | re.MULTILINE)
+_VENUE_FIELD = re.compile("^" + _field("venue|location|place|where") + r"(?P<value>[^\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def _dateline_place(body: str, mentions, date: DateSpan):
