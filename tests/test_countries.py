@@ -366,6 +366,8 @@ def test_find_mentions_cities(text, expected):
         "Central African nations met.",
         "In March the mobile team gave a nice reading at the University Union palace.",
         "Mr. Jackson and Gao Feng talked with Ms. Victoria.",
+        # an honorific and a given name before a surname that is also a city
+        "The commissioner, Mrs. Mutale Banda, thanked the donors; Dr. Mary Banda spoke next.",
         "They visited Nice. Reading followed. Split into groups.",
         "Hassan Rouhani, Yao Ming, Ho Ching and Nancy Pelosi posted on Sina Weibo.",
         "Volunteers of the Red Cross Society joined the Spring Festival gala in the Grand Hall on Independence Day.",

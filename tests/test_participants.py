@@ -33,6 +33,9 @@ HEADCOUNT_CASES = [
     ("Venue: Bratislava\nParticipants: 150\nSummary: Tea masters met importers.", (150, "exact")),
     ("Attendance: about 1,200", (1200, "about")),
     ("The forum drew 200-odd guests from Mandalay.", (200, "more_than")),
+    # a number that names a class or a batch counts nobody
+    ("Some thirty pupils spoke; two of my Grade 10 girls came second.", (30, "about")),
+    ("Batch 3 trainees, 25 nurses in all, finished the course.", (25, "exact")),
     ("About 150 travel agents attended the signing.", (150, "about")),
     # a title's last words and the summary under it: the count does not run across the line break
     ("Camp welcomes guests from Three Continents\nSixty teenagers from Peru and Kenya spent a week.", (60, "exact")),

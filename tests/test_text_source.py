@@ -297,8 +297,9 @@ def _plain_split_blocks(text: str) -> list:
         start = m.start()
         pieces = [(m.start(), m.end())] if wrapped else \
             [(start + n.start(), start + n.end()) for n in re.finditer(r"[^\n]+", text[m.start():m.end()])]
-        if not wrapped and len(pieces) > 2 and text_source._is_record(text, pieces):
-            pieces = [(m.start(), m.end())]  # an entry of labelled fields
+        if not wrapped and (len(pieces) > 2 and text_source._is_record(text, pieces)
+                            or len(pieces) > 1 and text_source._wraps_one_paragraph(text, pieces)):
+            pieces = [(m.start(), m.end())]  # an entry of labelled fields, or one paragraph wrapped at a width
         elif not wrapped:  # an indented line continues the unindented one above it
             joined = []
             for s, e in pieces:
@@ -888,3 +889,39 @@ def test_a_review_released_the_next_year_dates_its_items_to_the_year_it_names():
             "On 8 November, a photo exhibition on Le Havre opened at the city museum.\n")
     events = extract(page, "review.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2018-04-01", "2018-11-08"]
+
+
+def test_a_page_of_posts_dates_each_post_from_its_own_line():
+    # A blog: menus and tags between posts, each post's paragraphs wrapped near 90 characters, dates told
+    # counting back from the day the post went up.
+    page = ("Notes from the hill school\n\nHome | About | Photos\n\n"
+            "Guests from Kunming\n\nPosted on 26 November 2019 by Wang Fei\n\n"
+            "On Sunday our hall was full for the county's Chinese speech contest for secondary pupils, and\n"
+            "some thirty pupils from nine schools spoke about their favourite Chinese festival.\n\n"
+            "Tags: contest, pupils\nLeave a comment\n\n"
+            "A week of visitors\n\nPosted on 27 October 2019 by Li Na\n\n"
+            "Two weeks ago today, eight Thai principals from our partner schools flew to Kunming for a\n"
+            "five-day study tour hosted by the provincial department of education.\n\n"
+            "Yesterday the school held a calligraphy exhibition for parents, with works by sixty pupils\n"
+            "hung along the corridor of the library building next to the sports field.\n\n"
+            "Tags: study tour\n2 Comments\n")
+    events = extract(page, "blog.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2019-11-24", "2019-10-13", "2019-10-26"]
+    assert events.participants.tolist()[0] == 30  # read across the wrap ("and\nsome thirty pupils")
+
+
+def test_a_list_page_with_an_address_footer_dates_items_by_their_own_sentences():
+    page = ("Embassy news\n\nHome > News > Activities\n\n"
+            "Solar Lamps for Households in Chongwe\n"
+            "On the morning of 16 June, the ambassador handed over 500 solar lamps to farming households in Chongwe, "
+            "and more than 200 villagers attended the ceremony.\n(2022-06-17)\n\n"
+            "Chinese Bridge Final Held at the University\n"
+            "The national final of the Chinese Bridge competition took place at the University of Zambia on 11 June, "
+            "with fourteen contestants from two universities.\n(2022-06-13)\n\n"
+            "Back to top\n\n"
+            "Address: Plot 7430, United Nations Avenue, Longacres, P.O. Box 31975, Lusaka, Zambia, on the corner\n"
+            "Office hours: Monday to Friday 08:30-12:00 and 14:30-17:00, closed on public holidays of both countries\n")
+    events = extract(page, "news.txt").events
+    # each date line closes its item; the event's own day, not the day it was posted
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-06-16", "2022-06-11"]
+    assert [page[s:s + 12] for s in events.source_start] == ["Solar Lamps ", "Chinese Brid"]

@@ -1161,12 +1161,23 @@ def _may_follow_org_word(text: str, begin: int, start: int) -> bool:
 
 
 def _city_allowed(text: str, start: int) -> bool:
-    """A one-word city right after an honorific is a person ("Mr. Jackson")."""
+    """A one-word city right after an honorific is a person ("Mr. Jackson"), and so is one after an honorific and a
+    given name ("Mrs. Mutale Banda")."""
+    if _after_honorific(text, start):
+        return False
+    given = _GIVEN_NAME.search(text, max(0, start - 24), start)
+    return given is None or not _after_honorific(text, given.start())
+
+
+def _after_honorific(text: str, start: int) -> bool:
     window = max(0, start - 12)
     if not text[window:start].rstrip().endswith(_HONORIFIC_ENDINGS):
-        return True  # what _PRECEDING_WORD must find for the city to be refused: most cities are spared it
+        return False  # what _PRECEDING_WORD must find: most words are spared it
     before = _PRECEDING_WORD.search(text, window, start)
-    return not (before and before.group(1) in _HONORIFICS)
+    return bool(before and before.group(1) in _HONORIFICS)
+
+
+_GIVEN_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+[ \t]+$")
 
 
 def find_mentions(text: str) -> list[Mention]:

@@ -479,6 +479,8 @@ def _count_candidates(low: str, words: set[str]):
         if noun is None:
             continue
         raw = m.group("num")
+        if raw[0].isdigit() and _LABEL_BEFORE.search(low, max(0, m.start() - 10), m.start()):
+            continue  # "Grade 10 girls", "Batch 3 trainees": the number names the group, it does not count it
         value = number_value(raw, m.group("scale"))
         tail = m.group("tail")
         if value and tail and m.group("word2"):
@@ -494,6 +496,9 @@ def _count_candidates(low: str, words: set[str]):
             elif raw.endswith("dozen"):
                 qualifier = "about"  # "a dozen" is a round figure
         yield value, qualifier, start, noun[1], noun[0], m.start()
+
+
+_LABEL_BEFORE = re.compile(r"\b(?:grade|class|form|year|no\.?|number|batch|cohort|phase|level|room)[^\S\n]+$")
 
 
 def _shared_scale(first: str, second: str) -> int:

@@ -177,8 +177,11 @@ def _readable_blocks(text: str) -> list[Block]:
     every = _with_headings(text, split_blocks(text))
     dated = [_is_date_line(b.text) for b in every]
     if sum(dated) < 2:
-        return [b for b in every if not is_chrome(b.text)]
-    return [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
+        kept = [b for b in every if not is_chrome(b.text)]
+    else:
+        kept = [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
+    # What reads the blocks reads phrases across the line breaks that only wrap a sentence (see _unwrapped).
+    return [Block(b.start, b.end, _unwrapped(b.text)) if "\n" in b.text else b for b in kept]
 
 
 def _with_headings(text: str, blocks: list[Block]) -> list[Block]:
@@ -234,7 +237,7 @@ def split_blocks(text: str) -> list[Block]:
     for start, end in chunks:
         # A chunk without a line break is its one line (most paragraphs are): no need to look for lines in it.
         pieces = [(start, end)] if wrapped or text.find("\n", start, end) < 0 else _lines(text, start, end)
-        if len(pieces) > 2 and _is_record(text, pieces):
+        if len(pieces) > 2 and _is_record(text, pieces) or len(pieces) > 1 and _wraps_one_paragraph(text, pieces):
             pieces = [(start, end)]
         elif len(pieces) > 1:
             pieces = _with_continuations(text, pieces)
@@ -278,6 +281,27 @@ def _opens_item(line: str) -> bool:
 
 
 _BULLETS = frozenset("-–—•·*▪►○●")
+
+
+def _wraps_one_paragraph(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether a chunk's lines are one paragraph wrapped at a width, in a page that is not wrapped throughout (a
+    blog's posts between menus, tags and short lines): every line but the last runs nearly as long as the longest,
+    most of them stop inside a sentence, some go on in lower case, and none after the first opens an item or a field
+    of its own (one item a line, each a sentence, stays apart)."""
+    lengths = [e - s for s, e in lines]
+    width = max(lengths)
+    if width < _WRAP_MIN_WIDTH or any(n < 0.75 * width for n in lengths[:-1]):
+        return False
+    breaks = len(lines) - 1
+    inside = sum(text[e - 1] not in ".!?。" for _, e in lines[:-1])
+    # A wrap falls between any two words, so some lines go on in lower case; a footer's or a form's lines of
+    # similar length ("Address: ... / Tel: ... / Office hours: ...") each open with a capital.
+    lower = sum(text[s:e].lstrip()[:1].islower() for s, e in lines[1:])
+    return (2 * inside >= breaks and lower >= 1
+            and not any(_opens_item(text[s:e].lstrip()) or _FIELD_LINE.match(text, s, e) for s, e in lines[1:]))
+
+
+_WRAP_MIN_WIDTH = 60
 
 
 def _is_record(text: str, lines: list[tuple[int, int]]) -> bool:
@@ -380,6 +404,9 @@ def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     """(block, date, method) for every event block, and rejects for dated blocks we cannot use."""
     leads = [(b, _leading(b, c)) for b, c in zip(blocks, _year_sections(blocks, ctx), strict=True)]
     dated = [(b, d) for b, d in leads if d is not None]
+    posts = _post_lines(blocks)
+    if len(posts) >= 2:
+        return _post_items(blocks, posts, ctx), []
     date_lines = [b for b in blocks if _is_date_line(b.text)]
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
         return _without_plans(_list_items(text, blocks), [], ctx, source)
@@ -581,13 +608,13 @@ def _list_items(text: str, blocks: list[Block]):
     """List pages: items each with a date line of their own, after the item, before it as a heading, or
     between its title and its summary (a news listing).
 
-    Where no paragraph follows the last date line (only a footer such as "Older entries", or nothing), dates
+    Where no paragraph follows the last date line (only a footer such as "Older entries", an address, or nothing), dates
     come after their items; else, when most date lines stand between a short title and a paragraph, between;
     else before.  An item is at most the two blocks next to its date line (a title and a summary): further
     ones are the page's own heading and intro, or its footer.
     """
     lines = [i for i, b in enumerate(blocks) if _is_date_line(b.text)]
-    after = all(len(b.text) < MIN_EVENT_CHARS for b in blocks[lines[-1] + 1:])
+    after = all(_no_summary(b.text) for b in blocks[lines[-1] + 1:])
     if after:
         groups = [(d, members[-2:]) for d, members in _date_groups(blocks)]
     elif _between(blocks, lines):
@@ -602,6 +629,12 @@ def _list_items(text: str, blocks: list[Block]):
             block = Block(start, end, text[start:end])  # as written, so that the snippet is the text at its offsets
             items.append((block, _own_date(members[-1], start, span) or _relative_to(span), "text:list-item"))
     return items
+
+
+def _no_summary(block: str) -> bool:
+    """Whether a block after a list's last date line is no item's summary: a short line, or a footer's field
+    ("Address: Plot 7430, United Nations Avenue, ...", "Office hours: ..."), or a rule ("-----")."""
+    return len(block) < MIN_EVENT_CHARS or _FIELD_LINE.match(block) is not None or not any(map(str.isalpha, block))
 
 
 def _between(blocks: list[Block], lines: list[int]) -> bool:
@@ -621,9 +654,14 @@ def _title_and_summary(blocks: list[Block], i: int) -> list[Block]:
 
 
 def _own_date(summary: Block, start: int, posted: DateSpan) -> DateSpan | None:
-    """The date an item's summary opens with ("From 14 to 18 June, ..."), when the event is dated apart from the
-    day it was posted: on or before that day, within a year of it.  Offsets index the item (from ``start``)."""
+    """The date an item's summary gives the event, when dated apart from the day it was posted: the date it opens
+    with ("From 14 to 18 June, ..."), else the date of its first sentence that reports an event ("The final took
+    place at the university on 11 June"); on or before the day of posting, within a year of it.  Offsets index
+    the item (from ``start``)."""
     own = leading_date(summary.text, posted.start.year, within=LEADING_DATE_WITHIN)
+    if own is None:
+        told = _event_sentence_date(summary.text, _Context("", None, posted, posted.start.year), news=True)
+        own = told if told is not None and told.precision != "year" else None
     if own is None or own.start > posted.end or (posted.start - own.start).days > 366:
         return None
     shift = summary.start - start
@@ -642,11 +680,39 @@ def _date_groups(blocks: list[Block]) -> list[tuple[Block, list[Block]]]:
     return groups
 
 
+def _post_lines(blocks: list[Block]) -> dict[int, DateSpan]:
+    """Index -> date of each block that is a post's publication line ("Posted on 26 November 2019 by Zhao Min")."""
+    out = {}
+    for i, block in enumerate(blocks):
+        text = block.text
+        if len(text) <= _POST_LINE_MAX and "\n" not in text and _POST_LINE.match(text):
+            span = publication_date(text)
+            if span is not None and span.precision == "day":
+                out[i] = span
+    return out
+
+
+_POST_LINE = re.compile(r"[^\S\n]*(?:posted|published|written)\b", re.IGNORECASE)
+_POST_LINE_MAX = 120
+
+
+def _post_items(blocks: list[Block], posts: dict[int, DateSpan], ctx: _Context):
+    """A page of posts (a blog, a news archive shown in full): each post read as a news story of its own, dated
+    from its own publication line ("Yesterday, ..." in a post of 27 October is 26 October)."""
+    items = []
+    starts = sorted(posts)
+    for k, i in enumerate(starts):
+        end = starts[k + 1] - 1 if k + 1 < len(starts) else len(blocks)  # the next post's title starts it
+        own = replace(ctx, pub=posts[i], default_year=posts[i].start.year)
+        items.extend(_news_items(blocks[i + 1:end], own))
+    return items
+
+
 def _news_items(blocks: list[Block], ctx: _Context):
     body = [b for b in blocks if len(b.text) >= MIN_EVENT_CHARS]
     items = []
     for block in body:
-        span = _event_sentence_date(block.text, ctx, news=True)
+        span = _event_sentence_date(block.text, ctx, news=True) or _relative_opening(block.text, ctx)
         if span is None and items:
             span = _days_later(block.text, items[-1][1])
         # Without a publication date, the story's first reported event dates its news: what lies long before that
@@ -693,6 +759,38 @@ def _first_date(text: str, ctx: _Context) -> DateSpan | None:
     opening = text[:_STORY_OPENING]
     told = next((d for d in _reported_dates(opening, ctx) if d.precision != "year"), None)
     return told or (_weekday_before(opening, ctx.pub.start) if ctx.pub and ctx.pub.precision == "day" else None)
+
+
+def _relative_opening(text: str, ctx: _Context) -> DateSpan | None:
+    """The day (or month) a paragraph's opening words give counting back from a page dated to the day, when the
+    paragraph reports an event: "Yesterday", "Two weeks ago", "Last month", "Last weekend", "On Monday"."""
+    pub = ctx.pub
+    if pub is None or pub.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
+        return None
+    m = _AGO.match(text)
+    if m is None:
+        return _weekday_before(text[:_OPENING_WEEKDAY], pub.start) if _LAST_WEEKDAY.match(text) else None
+    day = pub.start
+    if m.group("unit"):
+        n = 1 if m.group("n") is None else number_value(m.group("n").lower())
+        day -= timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1))
+    elif m.group("yesterday"):
+        day -= timedelta(days=2 if m.group("before") else 1)
+    elif m.group("month"):
+        last = day.replace(day=1) - timedelta(days=1)
+        return DateSpan(last.replace(day=1), last, "month", m.start(), m.end(), m.group())
+    elif m.group("weekend"):
+        saturday = day - timedelta(days=(day.weekday() - 5) % 7 or 7)
+        return DateSpan(saturday, saturday + timedelta(days=1), "day", m.start(), m.end(), m.group())
+    return DateSpan(day, day, "day", m.start(), m.end(), m.group())
+
+
+_AGO = re.compile(
+    rf"[^\S\n]*(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago"
+    r"|(?P<yesterday>(?P<before>the\s+day\s+before\s+)?yesterday)|(?P<today>today|this\s+(?:morning|afternoon|evening))"
+    r"|(?P<month>last\s+month)|(?P<weekend>(?:last|this\s+past)\s+weekend))\b",
+    re.IGNORECASE,
+)
 
 
 def _weekday_before(text: str, published: date) -> DateSpan | None:
@@ -873,7 +971,7 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
         "source": source,
         "source_start": block.start,
         "source_end": block.end,
-        "snippet": shorten(body),
+        "snippet": shorten(text[block.start:block.end]),  # as written, line breaks and all
         "source_kind": "text",
         "confidence": _confidence(kind.confidence, host, date, method),
         "method": method,
