@@ -788,3 +788,12 @@ def test_mentions_match_gold_counterparts_on_the_dev_bulletin():
 def test_every_chinese_place_of_the_data_file_has_a_seat_in_geonames():
     places = C._build_china_places()
     assert places and all(city.iso3 == "CHN" and city.lat is not None and city.lon is not None for city, _ in places)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("(Source: Kazinform, in Russian)", []),
+    ("The talks were held in Russian.", []),
+    ("They toured in Russian cities.", ["RUS"]),  # a demonym before its noun is no language
+])
+def test_a_demonym_closing_a_phrase_after_in_names_a_language(text, expected):
+    assert [m.iso3 for m in C.find_mentions(text)] == expected

@@ -11,6 +11,11 @@ from etl.normalize.sectors import classify
 from etl.schema import codebook
 
 TYPE_CASES = [
+    # a medical screening is no film's: the free operations say what happened
+    ("An eye team spent a week screening villagers and carried out 300 free cataract operations.", "aid"),
+    ("The club screened two documentaries on the Silk Road for students.", "other"),
+    ("Thirty pupils from nine schools took part in a Chinese speech contest.", "other"),
+    ("A webinar on river basins brought together speakers from five countries.", "conference"),
     ("A delegation of reporters attended the regional journalists' conference in Seoul.", "conference"),
     ("Members of the green federation visited Kenya and toured a renewable-energy expo.", "visit"),
     ("The provincial NGO network held its inaugural meeting with 80 member groups.", "founding"),

@@ -925,3 +925,21 @@ def test_a_list_page_with_an_address_footer_dates_items_by_their_own_sentences()
     # each date line closes its item; the event's own day, not the day it was posted
     assert [d.date().isoformat() for d in events.start_date] == ["2022-06-16", "2022-06-11"]
     assert [page[s:s + 12] for s in events.source_start] == ["Solar Lamps ", "Chinese Brid"]
+
+
+def test_bullets_in_a_hard_wrapped_page_are_items_of_their_own():
+    # Every line wrapped near 95 characters: single line breaks are wraps, except before a bullet.
+    page = ("FRIENDSHIP DIGEST (MARCH 2019)\n\n"
+            "Compiled from the regional press by the research office of the association; names are given as\n"
+            "the sources spell them, with our own rendering in brackets after them where it seems to help.\n\n"
+            "04.03.2019 | Bishkek\n"
+            "Eighteen doctors and nurses of a hospital in Urumqi held a day of free consultations at a city\n"
+            "clinic in Bishkek, and left an ultrasound unit for the clinic's children's ward before leaving.\n\n"
+            "BRIEFLY\n"
+            "* On March 27th, a friendship fund and a policy institute held a round table in Bishkek on rural\n"
+            "  development; more than 40 experts and officials from both countries took part in the talks.\n"
+            "* Throughout March, four volunteer teachers from Urumqi ran free evening Chinese classes for the\n"
+            "  staff of the city hall of Osh, twice a week, with a small test and certificates at the end.\n")
+    events = extract(page, "digest.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2019-03-04", "2019-03-27", "2019-03-01"]
+    assert [page[s:s + 2] for s in events.source_start][1:] == ["* ", "* "]

@@ -1237,13 +1237,21 @@ def _settled(text: str, mentions: list[Mention]) -> list[Mention]:
     """What the words around mentions settle: a demonym that names a language ("Spanish lessons",
     "French-language books") is no country, and a city followed by ", Country" lies in that country ("Cordoba,
     Spain" is not the Argentine city the name alone gives; "Kenya, Uganda" is a list of countries, not cities)."""
-    kept = [m for m in mentions if m.kind not in ("demonym", "compound") or not _LANGUAGE_USE.match(text, m.end)]
+    kept = [m for m in mentions if m.kind not in ("demonym", "compound") or not _names_language(text, m)]
     for i in range(len(kept) - 1):
         place, country = kept[i], kept[i + 1]
         if (place.kind == "city" and country.kind == "name" and place.iso3 != country.iso3
                 and text[place.end:country.start] == ", "):
             kept[i] = Mention(country.iso3, place.start, place.end, place.surface, "city")
     return kept
+
+
+def _names_language(text: str, m: Mention) -> bool:
+    """A demonym that names a language: before a word such as "lessons", or closing a phrase after "in" ("the talks
+    were held in Russian.", "(Source: Kazinform, in Russian)"; not "in Russian cities")."""
+    if _LANGUAGE_USE.match(text, m.end):
+        return True
+    return text[max(0, m.start - 3):m.start].lower() == "in " and not text[m.end:m.end + 2].strip()[:1].isalpha()
 
 
 _LANGUAGE_USE = re.compile(

@@ -236,7 +236,10 @@ def split_blocks(text: str) -> list[Block]:
     out = []
     for start, end in chunks:
         # A chunk without a line break is its one line (most paragraphs are): no need to look for lines in it.
-        pieces = [(start, end)] if wrapped or text.find("\n", start, end) < 0 else _lines(text, start, end)
+        if text.find("\n", start, end) < 0:
+            pieces = [(start, end)]
+        else:
+            pieces = _bulleted(text, _lines(text, start, end)) if wrapped else _lines(text, start, end)
         if len(pieces) > 2 and _is_record(text, pieces) or len(pieces) > 1 and _wraps_one_paragraph(text, pieces):
             pieces = [(start, end)]
         elif len(pieces) > 1:
@@ -281,6 +284,21 @@ def _opens_item(line: str) -> bool:
 
 
 _BULLETS = frozenset("-–—•·*▪►○●")
+
+
+def _bulleted(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A hard-wrapped chunk's lines joined into paragraphs, with a bulleted or numbered line starting a new one
+    ("BRIEFLY / * On March 27th, ... / ··wrapped on / * Throughout March, ..." is a heading and two items)."""
+    out = [lines[0]]
+    for s, e in lines[1:]:
+        if _BULLET_LINE.match(text, s, e):
+            out.append((s, e))
+        else:
+            out[-1] = (out[-1][0], e)
+    return out
+
+
+_BULLET_LINE = re.compile(r"[^\S\n]*(?:[-–—•·*▪►○●][^\S\n]+|\(?\d{1,2}[.)、][^\S\n]+)")
 
 
 def _wraps_one_paragraph(text: str, lines: list[tuple[int, int]]) -> bool:
@@ -448,7 +466,8 @@ def _bulletin_items(leads, ctx: _Context):
             items.append((block, lead, "text:bulletin-item"))
             last = lead
         elif len(block.text) >= MIN_EVENT_CHARS and (last is not None or _is_title(block.text.split("\n", 1)[0])):
-            span = _event_sentence_date(block.text, ctx) or (last and _days_later(block.text, last))
+            span = (_event_sentence_date(block.text, ctx) or _relative_opening(block.text, ctx)
+                    or (last and _days_later(block.text, last)))
             if span is not None and span.precision != "year" and _new_item(span, last, ctx):
                 items.append((block, span, "text:bulletin-sentence"))
                 last = span
