@@ -300,6 +300,11 @@ def _plain_split_blocks(text: str) -> list:
         if not wrapped and (len(pieces) > 2 and text_source._is_record(text, pieces)
                             or len(pieces) > 1 and text_source._wraps_one_paragraph(text, pieces)):
             pieces = [(m.start(), m.end())]  # an entry of labelled fields, or one paragraph wrapped at a width
+        elif (not wrapped and len(pieces) > 2 and text_source._wraps_one_paragraph(text, pieces[1:])
+              and text_source._heads(text[pieces[0][0]:pieces[0][1]])):
+            # a post's header apart from its text; a title with its paragraph
+            first = text[pieces[0][0]:pieces[0][1]]
+            pieces = [pieces[0], (pieces[1][0], m.end())] if text_source.post_header(first, None) else [(m.start(), m.end())]
         elif not wrapped:  # an indented line continues the unindented one above it
             joined = []
             for s, e in pieces:
@@ -943,3 +948,32 @@ def test_bullets_in_a_hard_wrapped_page_are_items_of_their_own():
     events = extract(page, "digest.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2019-03-04", "2019-03-27", "2019-03-01"]
     assert [page[s:s + 2] for s in events.source_start][1:] == ["* ", "* "]
+
+
+def test_a_feed_dates_each_post_from_its_header_and_skips_posts_that_report_nothing():
+    page = ("Feed export 2022 - Youth Exchange Network\n\n"
+            "[X] @YouthNet · Nov 28\n"
+            "Apply now! Places on our 2023 summer camp for young engineers are open until the 15th of December,\n"
+            "for students aged 18 to 30 from any partner university. #Camp\n\n"
+            "[X] @YouthNet · Nov 25\n"
+            "Today in Nairobi some forty volunteers from Chinese firms planted a thousand seedlings along a trail\n"
+            "in the forest with pupils of two schools nearby. #Green\n\n"
+            "[Facebook] Youth Exchange Network — 19 Aug 2022, 09:15\n"
+            "Yesterday a delegation of twelve young journalists met the youth envoy of the African Union\n"
+            "in Addis Ababa to talk about reporting on the continent's youth. #Media\n\n"
+            "[X] @YouthNet · Oct 20\n"
+            "Happy national day to all our friends and partners in Kenya, with our best wishes! #Friends\n")
+    events = extract(page, "feed.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-11-25", "2022-08-18"]
+    assert events.participants.tolist() == [40, 12]
+
+
+def test_dated_headlines_under_a_story_are_no_posts():
+    page = ("Delegation visits Hangzhou\nUpdated: 2023-05-06\n\n"
+            "On May 4, a 14-member delegation of a Kenyan friendship association visited Hangzhou and met the "
+            "vice-governor to talk about farming cooperation and student exchanges.\n\n"
+            "Related news\n\n"
+            "Governor meets consul general of Singapore 2023-04-30\n\n"
+            "Provincial partnership with Hesse marks 40 years 2023-04-25\n")
+    events = extract(page, "story.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-05-04"]

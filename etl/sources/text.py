@@ -242,6 +242,10 @@ def split_blocks(text: str) -> list[Block]:
             pieces = _bulleted(text, _lines(text, start, end)) if wrapped else _lines(text, start, end)
         if len(pieces) > 2 and _is_record(text, pieces) or len(pieces) > 1 and _wraps_one_paragraph(text, pieces):
             pieces = [(start, end)]
+        elif len(pieces) > 2 and _wraps_one_paragraph(text, pieces[1:]) and _heads(text[pieces[0][0]:pieces[0][1]]):
+            # A post's header ("@Network · Nov 25") stands apart from the post; a title stays with its paragraph.
+            first = text[pieces[0][0]:pieces[0][1]]
+            pieces = [pieces[0], (pieces[1][0], end)] if post_header(first, None) else [(start, end)]
         elif len(pieces) > 1:
             pieces = _with_continuations(text, pieces)
         for s, e in pieces:
@@ -304,19 +308,20 @@ _BULLET_LINE = re.compile(r"[^\S\n]*(?:[-–—•·*▪►○●][^\S\n]+|\(?\d
 def _wraps_one_paragraph(text: str, lines: list[tuple[int, int]]) -> bool:
     """Whether a chunk's lines are one paragraph wrapped at a width, in a page that is not wrapped throughout (a
     blog's posts between menus, tags and short lines): every line but the last runs nearly as long as the longest,
-    most of them stop inside a sentence, some go on in lower case, and none after the first opens an item or a field
-    of its own (one item a line, each a sentence, stays apart)."""
+    most of them stop inside a sentence, some break as only a wrap does, few are labelled fields, and none after the
+    first opens an item of its own (one item a line, each a sentence, stays apart)."""
     lengths = [e - s for s, e in lines]
     width = max(lengths)
     if width < _WRAP_MIN_WIDTH or any(n < 0.75 * width for n in lengths[:-1]):
         return False
     breaks = len(lines) - 1
     inside = sum(text[e - 1] not in ".!?。" for _, e in lines[:-1])
-    # A wrap falls between any two words, so some lines go on in lower case; a footer's or a form's lines of
-    # similar length ("Address: ... / Tel: ... / Office hours: ...") each open with a capital.
-    lower = sum(text[s:e].lstrip()[:1].islower() for s, e in lines[1:])
-    return (2 * inside >= breaks and lower >= 1
-            and not any(_opens_item(text[s:e].lstrip()) or _FIELD_LINE.match(text, s, e) for s, e in lines[1:]))
+    # A wrap falls between any two words, so some lines go on in lower case or after "of", "the" (see _WRAP); a
+    # footer's or a form's lines of similar length ("Address: ... / Tel: ... / Office hours: ...") do neither.
+    wraps = sum(_WRAP.search(text, e, s2 + 1) is not None for (_, e), (s2, _) in zip(lines, lines[1:], strict=False))
+    fields = sum(_FIELD_LINE.match(text, s, e) is not None for s, e in lines[1:])  # "More: example.org/news" may close it
+    return (2 * inside >= breaks and wraps >= 1 and 2 * fields <= breaks
+            and not any(_opens_item(text[s:e].lstrip()) for s, e in lines[1:]))
 
 
 _WRAP_MIN_WIDTH = 60
@@ -422,7 +427,7 @@ def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
     """(block, date, method) for every event block, and rejects for dated blocks we cannot use."""
     leads = [(b, _leading(b, c)) for b, c in zip(blocks, _year_sections(blocks, ctx), strict=True)]
     dated = [(b, d) for b, d in leads if d is not None]
-    posts = _post_lines(blocks)
+    posts = _post_lines(blocks, ctx.default_year)
     if len(posts) >= 2:
         return _post_items(blocks, posts, ctx), []
     date_lines = [b for b in blocks if _is_date_line(b.text)]
@@ -699,20 +704,47 @@ def _date_groups(blocks: list[Block]) -> list[tuple[Block, list[Block]]]:
     return groups
 
 
-def _post_lines(blocks: list[Block]) -> dict[int, DateSpan]:
-    """Index -> date of each block that is a post's publication line ("Posted on 26 November 2019 by Zhao Min")."""
+def _post_lines(blocks: list[Block], default_year: int | None) -> dict[int, DateSpan]:
+    """Index -> date of each block that is a post's publication line ("Posted on 26 November 2019 by Zhao Min") or
+    header ("[X] @YouthNet · Nov 25", "Youth Network — 30 Sep 2022, 16:40")."""
     out = {}
     for i, block in enumerate(blocks):
         text = block.text
-        if len(text) <= _POST_LINE_MAX and "\n" not in text and _POST_LINE.match(text):
-            span = publication_date(text)
-            if span is not None and span.precision == "day":
-                out[i] = span
-    return out
+        if len(text) > _POST_LINE_MAX or "\n" in text:
+            continue
+        span = publication_date(text) if _POST_LINE.match(text) else post_header(text, default_year)
+        if span is not None and span.precision == "day":
+            out[i] = span
+    # A post has a text under its line: a list of dated headlines ("Related news", "Most read") has none.
+    return {i: span for i, span in out.items()
+            if i + 1 < len(blocks) and i + 1 not in out and len(blocks[i + 1].text) >= MIN_EVENT_CHARS}
 
 
 _POST_LINE = re.compile(r"[^\S\n]*(?:posted|published|written)\b", re.IGNORECASE)
 _POST_LINE_MAX = 120
+
+
+def post_header(line: str, default_year: int | None) -> DateSpan | None:
+    """The day a post's header line ends with, after who posted it ("[X] @YouthNet · Nov 25", "Youth Network —
+    30 Sep 2022, 16:40"), else None.  A line that is a date alone is a list page's date line, not a header."""
+    if len(line) > _POST_LINE_MAX or "\n" in line or _is_date_line(line):
+        return None
+    last = None
+    for last in find_dates(line, default_year if default_year is not None else 2000):
+        pass
+    if last is None or last.precision != "day" or not _HEADER_TAIL.fullmatch(line, last.char_end):
+        return None
+    before = line[: last.char_start]
+    return last if sum(ch.isalpha() for ch in before) >= 3 else None
+
+
+# What may follow a header's date: a time, separators.
+_HEADER_TAIL = re.compile(r"[\s,·|–—-]*(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?[\s)\]]*", re.IGNORECASE)
+
+
+def _heads(line: str) -> bool:
+    """Whether a chunk's first line heads the paragraph under it: a title, or a post's header."""
+    return _is_title(line) or post_header(line, None) is not None
 
 
 def _post_items(blocks: list[Block], posts: dict[int, DateSpan], ctx: _Context):
@@ -721,13 +753,18 @@ def _post_items(blocks: list[Block], posts: dict[int, DateSpan], ctx: _Context):
     items = []
     starts = sorted(posts)
     for k, i in enumerate(starts):
-        end = starts[k + 1] - 1 if k + 1 < len(starts) else len(blocks)  # the next post's title starts it
+        end = starts[k + 1] if k + 1 < len(starts) else len(blocks)
+        if end - 1 > i + 1 and end < len(blocks) and len(blocks[end - 1].text) < MIN_EVENT_CHARS:
+            end -= 1  # the next post's title, above its publication line
         own = replace(ctx, pub=posts[i], default_year=posts[i].start.year)
-        items.extend(_news_items(blocks[i + 1:end], own))
+        items.extend(_news_items(blocks[i + 1:end], own, only_reports=True))
     return items
 
 
-def _news_items(blocks: list[Block], ctx: _Context):
+def _news_items(blocks: list[Block], ctx: _Context, only_reports: bool = False):
+    """A story's events.  ``only_reports``: a post of a feed or a blog, which need not report anything ("Apply now!",
+    "Happy New Year!", "Coming soon: ..."): it is dated from its publication only when its lead has an event cue
+    and names no later day."""
     body = [b for b in blocks if len(b.text) >= MIN_EVENT_CHARS]
     items = []
     for block in body:
@@ -738,7 +775,7 @@ def _news_items(blocks: list[Block], ctx: _Context):
         # is background too ("the forum, first held in 2018, ...").
         if span is not None and not (items and _long_before(span, items[0][1].end)):
             items.append((block, span, "text:news-dated-sentence"))
-    if items or not body:
+    if items or not body or only_reports and not _reports_now(body[0].text, ctx):
         return items
     # No sentence both dated and cued: the first paragraph's own opening date ("NAIROBI, Nov. 27 --", a
     # dateline), else the first date its opening sentences give ("..., last Tuesday (March 14), they ..."),
@@ -780,6 +817,23 @@ def _first_date(text: str, ctx: _Context) -> DateSpan | None:
     return told or (_weekday_before(opening, ctx.pub.start) if ctx.pub and ctx.pub.precision == "day" else None)
 
 
+def _reports_now(text: str, ctx: _Context) -> bool:
+    """Whether a post's first paragraph reports an event of its day: an event cue in its lead, no call ("Apply now
+    for our summer camp"), and no day after the post's ("the forum (online, 8 Dec)" is to come)."""
+    lead = text[: lead_end(text)]
+    if find_type_cue(fold(lead)) is None or _CALL.search(lead):
+        return False
+    return ctx.pub is None or all(d.start <= ctx.pub.end for d in find_dates(lead, ctx.default_year))
+
+
+_CALL = re.compile(
+    r"\b(?:apply\s+now|applications?\s+(?:are\s+)?(?:now\s+)?open|registration\s+(?:is\s+)?(?:now\s+)?open"
+    r"|call\s+for\s+(?:applications|papers|participants|proposals|volunteers)|sign\s+up|register\s+now|coming\s+soon"
+    r"|save\s+the\s+date|stay\s+tuned)\b",
+    re.IGNORECASE,
+)
+
+
 def _relative_opening(text: str, ctx: _Context) -> DateSpan | None:
     """The day (or month) a paragraph's opening words give counting back from a page dated to the day, when the
     paragraph reports an event: "Yesterday", "Two weeks ago", "Last month", "Last weekend", "On Monday"."""
@@ -806,7 +860,7 @@ def _relative_opening(text: str, ctx: _Context) -> DateSpan | None:
 
 _AGO = re.compile(
     rf"[^\S\n]*(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago"
-    r"|(?P<yesterday>(?P<before>the\s+day\s+before\s+)?yesterday)|(?P<today>today|this\s+(?:morning|afternoon|evening))"
+    r"|(?P<yesterday>(?P<before>the\s+day\s+before\s+)?yesterday|last\s+night)|(?P<today>today|this\s+(?:morning|afternoon|evening))"
     r"|(?P<month>last\s+month)|(?P<weekend>(?:last|this\s+past)\s+weekend))\b",
     re.IGNORECASE,
 )
@@ -1000,12 +1054,14 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
 def _unwrapped(text: str) -> str:
     """``text`` with the line breaks that only wrap a sentence made spaces ("some forty university\nstudents from
     ..." in a hard-wrapped mail or a PDF's text), so that what reads a phrase reads across them.  A break after a
-    sentence's end, or before a capital (a title's last words over the first line of its summary), stays.  The
-    length, and so every offset, is unchanged."""
+    sentence's end, or before a capital (a title's last words over the first line of its summary), stays, unless
+    the line ends with a word such as "of" or "the".  The length, and so every offset, is unchanged."""
     return _WRAP.sub(" ", text) if "\n" in text else text
 
 
-_WRAP = re.compile(r"(?<![.!?:;。\n])\n(?=[a-z])")
+# A break before a lower-case word, or after a word that cannot end a line of its own ("the Youth Council of\nGhana").
+_LINKING_WORDS = ("of", "the", "and", "in", "to", "for", "an", "at", "on", "with", "from", "by")
+_WRAP = re.compile(r"(?<![.!?:;。\n])\n(?=[a-z])|(?:" + "|".join(rf"(?<=\s{w})" for w in _LINKING_WORDS) + r")\n(?=\S)")
 
 
 def shorten(text: str, limit: int = SNIPPET_MAX) -> str:
