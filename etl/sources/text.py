@@ -729,9 +729,8 @@ def post_header(line: str, default_year: int | None) -> DateSpan | None:
     30 Sep 2022, 16:40"), else None.  A line that is a date alone is a list page's date line, not a header."""
     if len(line) > _POST_LINE_MAX or "\n" in line or _is_date_line(line):
         return None
-    last = None
-    for last in find_dates(line, default_year if default_year is not None else 2000):
-        pass
+    found = find_dates(line, default_year if default_year is not None else 2000)
+    last = found[-1] if found else None
     if last is None or last.precision != "day" or not _HEADER_TAIL.fullmatch(line, last.char_end):
         return None
     before = line[: last.char_start]
