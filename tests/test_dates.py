@@ -603,7 +603,7 @@ def test_skipped_patterns_could_not_have_won(text, default_year):
         if text[at].isdigit():
             kinds = () if prev.isdigit() else [k for k, _ in dates_module._PATTERNS if not k.startswith("m")]
             run = len(re.match(r"\d+", text[at:]).group())
-            kinds = [k for k in kinds if (k in ("dm_dm", "d_dm", "dm", "dmy") and run <= 2)
+            kinds = [k for k in kinds if (k in ("dm_dm", "d_dm", "dm", "dmy", "dmy_dmy") and run <= 2)
                      or (k in ("iso", "iso_iso", "iso_month", "zh", "y_y", "y") and run == 4)]
         elif prev.isalnum() or prev == "_" or text[at:at + 3].lower() not in dates_module._MONTH_HEADS:
             kinds = ()

@@ -977,3 +977,35 @@ def test_dated_headlines_under_a_story_are_no_posts():
             "Provincial partnership with Hesse marks 40 years 2023-04-25\n")
     events = extract(page, "story.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2023-05-04"]
+
+
+def test_later_paragraphs_of_a_story_are_dated_from_the_event_before_or_the_page():
+    page = ("Friendship forum opens in Kunming\nUpdated: 2023-11-18 08:36   Source: Provincial Daily\n\n"
+            "The regional friendship forum opened in Kunming on November 16, bringing together more than 300 guests "
+            "from twelve countries for two days of talks.\n\n"
+            "On the same day, a photo exhibition on life along the Mekong opened at the provincial museum with works "
+            "by photographers from Laos and Thailand.\n\n"
+            "Also on Thursday, the provincial Red Cross handed over 3,000 hygiene kits to its Myanmar counterpart "
+            "at a ceremony in Muse.\n\n"
+            "The day before, the vice governor met a delegation of a Nepalese friendship society in Kunming and "
+            "talked about tourism.\n\n"
+            "On the 17th, some sixty young delegates from Laos and Cambodia visited a flower-growing cooperative "
+            "near the city.\n\n"
+            "The exchange builds on earlier work. Last November, twenty Kenyan extension officers attended a "
+            "training course on irrigation in Yangling.\n")
+    events = extract(page, "forum.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == [
+        "2023-11-16", "2023-11-16", "2023-11-16", "2023-11-15", "2023-11-17", "2022-11-01"]
+
+
+def test_a_timeline_reads_bold_month_labels_and_skips_the_update_line():
+    page = ("# Milestones\n\n*Page last updated 3 February 2020 · Maintained by the secretariat of the association*\n\n"
+            "### 2016\n\n"
+            "- **March** — Founding assembly of the friendship association at the city hall, with the charter "
+            "adopted by its members.\n"
+            "- 18 November: A twelve-member string ensemble from Pécs played to a full house at the city's grand "
+            "theatre.\n")
+    events = extract(page, "milestones.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2016-03-01", "2016-11-18"]
+    assert events.date_precision.tolist() == ["month", "day"]
+    assert events.participants.tolist()[1] == 12  # an ensemble's size

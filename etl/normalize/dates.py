@@ -258,7 +258,7 @@ def _month_cue(m, text) -> bool:
 
 
 def _month_label(m, text) -> bool:
-    """Whether the month opens its line as a label does ("June: the society ran a camp", "August — ..."), or fills
+    """Whether the month opens its line as a label does ("June: the society ran a camp", "- **August** — ..."), or fills
     the first cell of a table row ("| April | Donation of masks | ... |")."""
     if not _LABEL_AFTER_MONTH.match(text, m.end()):
         return False
@@ -266,7 +266,7 @@ def _month_label(m, text) -> bool:
     return not text[line_start:m.start()].strip(_OPENERS + "-•·–—|")
 
 
-_LABEL_AFTER_MONTH = re.compile(r"[^\S\n]*(?:[:：|]|[-–—][^\S\n])")
+_LABEL_AFTER_MONTH = re.compile(r"[*_]{0,2}[^\S\n]*(?:[:：|]|[-–—][^\S\n])")  # "**March** — ..." too
 
 
 def _build_month(m, kind, text, default_year):

@@ -104,10 +104,12 @@ _NOT_PEOPLE = _words(
     federations groups teams clubs hospitals person-times person-time person*time person*times man-times visits
     applicants candidates"""
 )
-_GROUP_NOUNS = _words("delegation team group troupe mission crew contingent squad panel party choir band cohort class")
+_GROUP_NOUNS = _words("delegation team group troupe mission crew contingent squad panel party choir band cohort class "
+                      "ensemble orchestra quartet quintet")
 # Group nouns with their plurals: a country's name right before one says whose group it is ("a Japan youth
 # delegation"); see etl.sources.text._is_origin.
-GROUP_NOUNS = _GROUP_NOUNS | _words("delegations teams groups troupes missions crews contingents panels choirs bands")
+GROUP_NOUNS = _GROUP_NOUNS | _words("delegations teams groups troupes missions crews contingents panels choirs bands "
+                                    "ensembles orchestras")
 # Nouns for people, groups of them and envoys: what a demonym before one says is where they come from ("Uzbek
 # journalists", "the Nepalese ambassador").
 VISITOR_NOUNS = _PEOPLE | GROUP_NOUNS | _words(

@@ -370,10 +370,14 @@ def _hard_wrapped(text: str) -> bool:
 def is_chrome(block: str) -> bool:
     """Log-in boxes, font widgets, article navigation, copyright and metadata lines (never a dated report
     such as "On 2 May, 30 pupils subscribed to a pen-pal scheme.")."""
-    if block[:1] in "FSTDRMCfstdrmc" and _is_mail_header(block):
+    if block[:1] in "FSTDRMCfstdrmc" and _is_mail_header(block) or _UPDATED_LINE.match(block):
         return True
     return len(block) < 160 and bool(_CHROME.search(block)) and not (
         _reports(block) and leading_date(block, 2000, within=LEADING_DATE_WITHIN) is not None)
+
+
+# "*Page last updated 3 February 2020 · Maintained by ...": when the page changed, however long the line.
+_UPDATED_LINE = re.compile(r"[^\w\n]*(?:page\s+)?(?:last\s+)?(?:updated|modified)\b(?![^\n]*\n)", re.IGNORECASE)
 
 
 def _is_mail_header(block: str) -> bool:
@@ -792,20 +796,37 @@ def _news_items(blocks: list[Block], ctx: _Context, only_reports: bool = False):
 
 
 def _days_later(text: str, last: DateSpan) -> DateSpan | None:
-    """The day a paragraph opening "Two days later, ..." or "The next day, ..." gives after the story's previous
-    dated event, when that is dated to the day and the paragraph reports an event too."""
+    """The day a paragraph's opening gives from the story's previous dated event, when that is dated to the day and
+    the paragraph reports an event too: "Two days later", "The next day", "On the same day", "The day before",
+    "A week earlier", "On the 17th" (of the same month)."""
     m = _LATER.match(text)
     if m is None or last.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
         return None
-    n = 1 if m.group("n") is None else number_value(m.group("n").lower())
-    weeks = (m.group("unit") or "").lower().startswith("week")
-    day = last.end + timedelta(days=n * (7 if weeks else 1))
-    return DateSpan(day, day, "day", m.start(), m.end(), m.group())
+    if m.group("same"):
+        day = last.start
+    elif m.group("nth"):
+        try:
+            day = last.start.replace(day=int(m.group("nth")))
+        except ValueError:  # "the 31st" of a 30-day month
+            return None
+    elif m.group("before"):
+        day = last.start - timedelta(days=1)
+    else:
+        n = 1 if m.group("n") is None else number_value(m.group("n").lower())
+        days = n * (7 if (m.group("unit") or "").lower().startswith("week") else 1)
+        day = last.start - timedelta(days=days) if m.group("back") else last.end + timedelta(days=days)
+    return DateSpan(day, day, "day", m.start("when"), m.end(), m.group("when"))
 
 
+# What may open the paragraph before its time: "Also on Thursday", "Meanwhile, the next day".
+_CONNECTIVE = r"(?:(?:also|and|then|meanwhile|in\s+addition)[,\s]+)?"
+_OPENING_CONNECTIVE = re.compile(_CONNECTIVE, re.IGNORECASE)
 _LATER = re.compile(
-    rf"(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+later|the\s+(?:next|following)\s+"
-    r"(?P<unit1>day))\b", re.IGNORECASE)
+    _CONNECTIVE
+    + rf"(?P<when>(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+(?:later|(?P<back>earlier|before))"
+    r"|the\s+(?:next|following)\s+(?P<unit1>day)|(?:on\s+)?(?P<same>the\s+same\s+day|that\s+day)"
+    r"|the\s+(?P<before>day\s+before|previous\s+day|preceding\s+day)|on\s+the\s+(?P<nth>[1-3]?\d)(?:st|nd|rd|th))\b",
+    re.IGNORECASE)
 
 
 def _first_date(text: str, ctx: _Context) -> DateSpan | None:
@@ -839,9 +860,13 @@ def _relative_opening(text: str, ctx: _Context) -> DateSpan | None:
     pub = ctx.pub
     if pub is None or pub.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
         return None
-    m = _AGO.match(text)
+    at = _OPENING_CONNECTIVE.match(text).end()  # "Also on Thursday, ..."
+    m = _AGO.match(text, at)
     if m is None:
-        return _weekday_before(text[:_OPENING_WEEKDAY], pub.start) if _LAST_WEEKDAY.match(text) else None
+        if not _LAST_WEEKDAY.match(text, at):
+            return None
+        span = _weekday_before(text[at:at + _OPENING_WEEKDAY], pub.start)
+        return span and DateSpan(span.start, span.end, "day", span.char_start + at, span.char_end + at, span.text)
     day = pub.start
     if m.group("unit"):
         n = 1 if m.group("n") is None else number_value(m.group("n").lower())
@@ -936,8 +961,17 @@ def _reported_dates(text: str, ctx: _Context) -> list[DateSpan]:
     nor after "since" or "until"."""
     plan = _FUTURE.search(text)
     plan_at = plan.start() if plan else len(text)
-    return [d for d in find_dates(text, ctx.default_year)
+    return [_last_one(text, d, ctx) for d in find_dates(text, ctx.default_year)
             if d.start.year >= 1900 and d.char_start < plan_at and not _since_before(text, d.char_start)]
+
+
+def _last_one(text: str, span: DateSpan, ctx: _Context) -> DateSpan:
+    """"Last November" in a page of March 2023, or of November 2023, is November 2022: a month that has not ended
+    before the page, in the page's year, is last year's."""
+    if (ctx.pub is not None and text[max(0, span.char_start - 5):span.char_start].lower() == "last "
+            and span.end >= ctx.pub.start and not _YEAR.search(span.text)):
+        return _shift_year(span, -1)
+    return span
 
 
 def _since_before(sentence: str, at: int) -> bool:
@@ -1060,7 +1094,8 @@ def _unwrapped(text: str) -> str:
 
 # A break before a lower-case word, or after a word that cannot end a line of its own ("the Youth Council of\nGhana").
 _LINKING_WORDS = ("of", "the", "and", "in", "to", "for", "an", "at", "on", "with", "from", "by")
-_WRAP = re.compile(r"(?<![.!?:;。\n])\n(?=[a-z])|(?:" + "|".join(rf"(?<=\s{w})" for w in _LINKING_WORDS) + r")\n(?=\S)")
+_WRAP = re.compile(r"(?<![.!?:;。\n])\n(?=[ \t]*[a-z])|(?:" + "|".join(rf"(?<=\s{w})" for w in _LINKING_WORDS)
+                   + r")\n(?=[ \t]*\S)")
 
 
 def shorten(text: str, limit: int = SNIPPET_MAX) -> str:
