@@ -33,6 +33,9 @@ HEADCOUNT_CASES = [
     ("Venue: Bratislava\nParticipants: 150\nSummary: Tea masters met importers.", (150, "exact")),
     ("Attendance: about 1,200", (1200, "about")),
     ("The forum drew 200-odd guests from Mandalay.", (200, "more_than")),
+    # members counted with others who came are a turnout, not a roll
+    ("More than 120 members and guests packed the restaurant for the dinner.", (120, "more_than")),
+    ("The historian spoke to some sixty members and friends at the hall.", (60, "about")),
     # a number that names a class or a batch counts nobody
     ("Some thirty pupils spoke; two of my Grade 10 girls came second.", (30, "about")),
     ("Batch 3 trainees, 25 nurses in all, finished the course.", (25, "exact")),
@@ -341,7 +344,10 @@ def _score_plain(low: str, cand, cumulative: dict | None) -> int:
         score -= 4
     if participants._SUBSET_BEFORE.search(before[-40:]):
         score -= 1
-    if noun in participants._WEAK_PEOPLE:
+    # a membership noun with others joined to it ("members and guests") is no roll
+    joined = re.match(r"\s+(?:and|or|&)\s+(?:their\s+|other\s+)?(\w+)", low[end:])
+    if noun in participants._WEAK_PEOPLE and not (
+            joined and joined.group(1) in participants._PEOPLE and joined.group(1) not in participants._WEAK_PEOPLE):
         score -= 1
     return score
 

@@ -1009,3 +1009,13 @@ def test_a_timeline_reads_bold_month_labels_and_skips_the_update_line():
     assert [d.date().isoformat() for d in events.start_date] == ["2016-03-01", "2016-11-18"]
     assert events.date_precision.tolist() == ["month", "day"]
     assert events.participants.tolist()[1] == 12  # an ensemble's size
+
+
+def test_a_seasonal_issue_dates_last_year_s_months_to_last_year():
+    page = ("[Home](/) | [About us](/about) | [Join](/join)\n\n# Newsletter — Spring 2024 (Issue 41)\n\n## Events\n\n"
+            "**Film evening, 7 December.** The Aberdeen branch closed its autumn programme with a screening of a "
+            "documentary about village schools in Yunnan.\n\n"
+            "**Lunar New Year dinner, 10 February.** More than 120 members and guests packed a restaurant in Leith "
+            "for the annual dinner and a lion dance.\n")
+    events = extract(page, "newsletter.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-12-07", "2024-02-10"]

@@ -89,7 +89,7 @@ _PEOPLE = _words(
     agronomists breeders carvers sculptors veterinarians horticulturists consuls lawmakers deputies councillors
     councilors imams pastors acupuncturists herbalists therapists nutritionists economists traders importers
     exporters buyers vendors agents paddlers anglers acrobats rangers innovators inventors founders coaches
-    developers programmers"""
+    developers programmers friends beginners newcomers enthusiasts"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
 _WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens", "personnel",
@@ -694,7 +694,7 @@ def _best(low: str, cands: list, cumulative: dict | None):
         left, right = _sentence_bounds(low, ends, num_start, end)
         before = low[left:start]
         score = 0  # so far without the +2 of taking part
-        if noun in _WEAK_PEOPLE:
+        if noun in _WEAK_PEOPLE and not _with_others(low, end):
             score -= 1
         if _subset(before):
             score -= 1
@@ -712,6 +712,16 @@ def _best(low: str, cands: list, cumulative: dict | None):
             if score == 2:
                 break
     return best
+
+
+def _with_others(low: str, end: int) -> bool:
+    """Whether a membership noun has other people joined to it ("120 members and guests", "members and friends"):
+    then the count is of those who came, not of a roll."""
+    m = _AND_NOUN.match(low, end)
+    return m is not None and m.group(1) in _PEOPLE and m.group(1) not in _WEAK_PEOPLE
+
+
+_AND_NOUN = re.compile(r"\s+(?:and|or|&)\s+(?:their\s+|other\s+)?(\w+)")
 
 
 def _participates(before: str, after: str) -> bool:

@@ -405,6 +405,8 @@ class _Context:
         pub = publication_date(text[:2000])
         if period is None and pub is not None:
             period = _year_reviewed(blocks[:6], pub)
+        if period is None or (period[0].month, period[0].day, period[1].month, period[1].day) == (1, 1, 12, 31):
+            period = _season_issue(blocks[:8]) or period  # a season's year says less than the season
         year = period[1].year if period else pub.start.year if pub else _common_year(text)
         return cls(home, period, pub, year)
 
@@ -418,6 +420,28 @@ def _year_reviewed(head: list[Block], pub: DateSpan) -> tuple | None:
             if whole_year and period[0].year == pub.start.year - 1:
                 return period
     return None
+
+
+def _season_issue(head: list[Block]) -> tuple | None:
+    """The twelve months a seasonal issue's title looks back on ("Newsletter — Spring 2024 (Issue 41)": June 2023 to
+    May 2024): its items dated "7 December" are of 2023.  Seasons as the northern hemisphere counts them by months."""
+    for block in head:
+        if "\n" in block.text or len(block.text) > _TITLE_MAX:
+            continue
+        m = _SEASON_TITLE.search(block.text)
+        if m:
+            year = int(m.group("y2") or m.group("y"))
+            if m.group("y2") and len(m.group("y2")) == 2:
+                year = int(m.group("y")[:2] + m.group("y2"))
+            last_month = _SEASON_ENDS[m.group("season").lower()]  # never December: the month after is in `year`
+            after = date(year, last_month + 1, 1)
+            return after.replace(year=year - 1), after - timedelta(days=1)
+    return None
+
+
+_SEASON_ENDS = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
+_SEASON_TITLE = re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y>(?:19|20)\d\d)(?:[/–-](?P<y2>\d{2}|\d{4}))?\b",
+                           re.IGNORECASE)
 
 
 def _common_year(text: str) -> int | None:
