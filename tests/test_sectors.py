@@ -14,6 +14,7 @@ TYPE_CASES = [
     # a medical screening is no film's: the free operations say what happened
     ("An eye team spent a week screening villagers and carried out 300 free cataract operations.", "aid"),
     ("The club screened two documentaries on the Silk Road for students.", "other"),
+    ("Six feature films were screened at the city's cinema during the week.", "other"),
     ("Thirty pupils from nine schools took part in a Chinese speech contest.", "other"),
     ("A webinar on river basins brought together speakers from five countries.", "conference"),
     ("A delegation of reporters attended the regional journalists' conference in Seoul.", "conference"),
