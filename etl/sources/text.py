@@ -13,9 +13,19 @@ is read as one of three layouts:
 * **list page** – items each with a date line of their own, after them or
   before them as headings;
 * **news page** – a title and a publication-date line, then prose; a block is
-  an event when one sentence holds both a date and an event cue, and a page
-  with none of those is one event dated by the opening date of its first
-  paragraph (a dateline, "NAIROBI, Nov. 27 --"), else by its publication line.
+  an event when one sentence holds both a date and an event cue, or opens with
+  a time told from the page's day or the story's previous event ("Yesterday",
+  "On Monday", "The day before", "On the same day"), and a page with none of
+  those is one event dated by the opening date of its first paragraph (a
+  dateline, "NAIROBI, Nov. 27 --"), else by its publication line;
+* **page of posts** – a blog or an exported social feed: each post, under its
+  own publication line ("Posted on 9 August 2021 by ...") or header
+  ("@Network · Nov 25"), is read as a news story dated from it; a post that
+  reports nothing (a greeting, "Apply now!", "Coming soon") gives no event.
+
+Items dated after the page's own publication date (a calendar's "Upcoming"
+entries) go to the rejects as plans.  Hard-wrapped text is read across its
+wraps, and snippets stay the text as written.
 
 A page that yields no event at all leaves one reject ("no dated event found"),
 so that it is not lost silently.
@@ -867,7 +877,9 @@ def _reports_now(text: str, ctx: _Context) -> bool:
     lead = text[: lead_end(text)]
     if find_type_cue(fold(lead)) is None or _CALL.search(lead):
         return False
-    return ctx.pub is None or all(d.start <= ctx.pub.end for d in find_dates(lead, ctx.default_year))
+    # A day or a month to come, that is: "exchanges for 2023–2025" is the term of what was signed.
+    return ctx.pub is None or all(d.start <= ctx.pub.end or d.precision == "year"
+                                  for d in find_dates(lead, ctx.default_year))
 
 
 _CALL = re.compile(
