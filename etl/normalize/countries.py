@@ -1163,10 +1163,18 @@ def _may_follow_org_word(text: str, begin: int, start: int) -> bool:
 def _city_allowed(text: str, start: int) -> bool:
     """A one-word city right after an honorific is a person ("Mr. Jackson"), and so is one after an honorific and a
     given name ("Mrs. Mutale Banda")."""
-    if _after_honorific(text, start):
+    window = max(0, start - 24)
+    head = text[window:start]
+    stripped = head.rstrip()
+    if stripped.endswith(_HONORIFIC_ENDINGS) and _after_honorific(text, start):
         return False
-    given = _GIVEN_NAME.search(text, max(0, start - 24), start)
-    return given is None or not _after_honorific(text, given.start())
+    # A given name just before (string tests, no regex search: most cities follow "in ", whose last letter is
+    # already no capitalised name's).
+    if len(stripped) == len(head) or not stripped[-1:].islower():
+        return True
+    cut = max(stripped.rfind(" "), stripped.rfind("\t")) + 1
+    word = stripped[cut:]
+    return not (word[:1].isupper() and word[1:].islower() and _after_honorific(text, window + cut))
 
 
 def _after_honorific(text: str, start: int) -> bool:
@@ -1177,7 +1185,6 @@ def _after_honorific(text: str, start: int) -> bool:
     return bool(before and before.group(1) in _HONORIFICS)
 
 
-_GIVEN_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+[ \t]+$")
 
 
 def find_mentions(text: str) -> list[Mention]:

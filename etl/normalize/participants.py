@@ -481,7 +481,8 @@ def _count_candidates(low: str, words: set[str]):
         if noun is None:
             continue
         raw = m.group("num")
-        if raw[0].isdigit() and _LABEL_BEFORE.search(low, max(0, m.start() - 10), m.start()):
+        if raw[0].isdigit() and low[max(0, m.start() - 10):m.start()].rstrip().endswith(_LABEL_WORDS) and (
+                _LABEL_BEFORE.search(low, max(0, m.start() - 10), m.start())):
             continue  # "Grade 10 girls", "Batch 3 trainees": the number names the group, it does not count it
         value = number_value(raw, m.group("scale"))
         tail = m.group("tail")
@@ -500,7 +501,8 @@ def _count_candidates(low: str, words: set[str]):
         yield value, qualifier, start, noun[1], noun[0], m.start()
 
 
-_LABEL_BEFORE = re.compile(r"\b(?:grade|class|form|year|no\.?|number|batch|cohort|phase|level|room)[^\S\n]+$")
+_LABEL_WORDS = ("grade", "class", "form", "year", "no", "no.", "number", "batch", "cohort", "phase", "level", "room")
+_LABEL_BEFORE = re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in _LABEL_WORDS)})[^\S\n]+$")  # tested after the ending
 
 
 def _shared_scale(first: str, second: str) -> int:

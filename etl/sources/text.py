@@ -748,8 +748,8 @@ def _post_lines(blocks: list[Block], default_year: int | None) -> dict[int, Date
     out = {}
     for i, block in enumerate(blocks):
         text = block.text
-        if len(text) > _POST_LINE_MAX or "\n" in text:
-            continue
+        if len(text) > _POST_LINE_MAX or "\n" in text or not _HAS_DIGIT.search(text):
+            continue  # a post's line names its day in digits
         span = publication_date(text) if _POST_LINE.match(text) else post_header(text, default_year)
         if span is not None and span.precision == "day":
             out[i] = span
@@ -759,6 +759,7 @@ def _post_lines(blocks: list[Block], default_year: int | None) -> dict[int, Date
 
 
 _POST_LINE = re.compile(r"[^\S\n]*(?:posted|published|written)\b", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
 _POST_LINE_MAX = 120
 
 
