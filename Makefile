@@ -36,6 +36,7 @@ run: $(SAMPLE)
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.headless true
 
 test: $(DEV) chromium
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
 lint: $(DEV)
