@@ -494,18 +494,18 @@ def _plain_publication_date(text):
             rest_at = inline.end()
         spans = find_dates(line)
         if rest_at is not None and spans and spans[0].char_start == rest_at:
-            return dates_module._shift(spans[0], offset)
+            return dates_module.shift_span(spans[0], offset)
         if rest_at is None and len(line) <= 120:
             cells = line if re.search("[|｜]", line) and line.lstrip()[:1] not in "|｜" else ""
             for cell in re.finditer(r"[^|｜\s][^|｜]*", cells):
                 first = (find_dates(cell.group()) or [None])[0]
                 if (first and first.char_start == 0 and first.precision == "day"
                         and re.fullmatch(r"(?:[ \t]+\d{1,2}:\d\d(?::\d\d)?)?[ \t]*", cell.group()[first.char_end:])):
-                    return dates_module._shift(first, offset + cell.start())
+                    return dates_module.shift_span(first, offset + cell.start())
         lead = len(line) - len(line.lstrip(" \t([【〔（「#*_"))
         if (unlabelled is None and spans and spans[0].char_start == lead and spans[0].precision == "day"
                 and len(line.strip()) <= 60):
-            unlabelled = dates_module._shift(spans[0], offset)
+            unlabelled = dates_module.shift_span(spans[0], offset)
         offset += len(line) + 1
     return unlabelled
 

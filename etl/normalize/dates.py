@@ -651,12 +651,12 @@ def publication_date(text: str) -> DateSpan | None:
         # paragraph near the top is not read for dates it cannot give.
         first = next(_spans(line, None), None) if rest_at is not None or short else None
         if rest_at is not None and first and first.char_start == rest_at:
-            return _shift(first, offset)
+            return shift_span(first, offset)
         if rest_at is None and len(line) <= _PUB_INLINE_MAX_LEN and (cell := _dated_cell(line)):
-            return _shift(cell, offset)
+            return shift_span(cell, offset)
         lead = len(line) - len(line.lstrip(_OPENERS))
         if short and first and first.char_start == lead and first.precision == "day":
-            unlabelled = _shift(first, offset)
+            unlabelled = shift_span(first, offset)
         offset += len(line) + 1
     return unlabelled
 
@@ -670,7 +670,7 @@ def _dated_cell(line: str) -> DateSpan | None:
         first = next(_spans(cell.group(), None), None)
         if first and first.char_start == 0 and first.precision == "day" and _TIME_ONLY.fullmatch(
                 cell.group(), first.char_end):
-            return _shift(first, cell.start())
+            return shift_span(first, cell.start())
     return None
 
 
@@ -734,7 +734,8 @@ def day_in_month(text: str, month: DateSpan, within: int = 40) -> DateSpan | Non
     return None
 
 
-def _shift(span: DateSpan, offset: int) -> DateSpan:
+def shift_span(span: DateSpan, offset: int) -> DateSpan:
+    """``span`` with its character offsets moved by ``offset`` (a date found in a slice, placed in the whole)."""
     return DateSpan(span.start, span.end, span.precision, span.char_start + offset, span.char_end + offset, span.text)
 
 

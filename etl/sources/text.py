@@ -56,6 +56,7 @@ from etl.normalize.dates import (
     leading_date,
     month_heading,
     publication_date,
+    shift_span,
     title_period,
 )
 from etl.normalize.groups import find_groups
@@ -275,8 +276,7 @@ def _date_field(text: str, ctx: _Context) -> DateSpan | None:
     span = leading_date(field.group("value"), ctx.default_year, within=8) if field else None
     if span is None:
         return None
-    at = field.start("value")
-    return DateSpan(span.start, span.end, span.precision, span.char_start + at, span.char_end + at, span.text)
+    return shift_span(span, field.start("value"))
 
 
 def _with_continuations(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -609,11 +609,8 @@ def _under_title(text: str, ctx: _Context) -> DateSpan | None:
         return None
     body = title + 1
     span = leading_date(text[body:], ctx.default_year, within=LEADING_DATE_WITHIN)
-    if span is None and ctx.pub is not None and ctx.pub.precision == "day" and _LAST_WEEKDAY.match(text, body):
-        span = _weekday_before(text[body:body + _OPENING_WEEKDAY], ctx.pub.start)
-    if span is None:
-        return None
-    return DateSpan(span.start, span.end, span.precision, span.char_start + body, span.char_end + body, span.text)
+    span = span or _relative_opening(text[body:], ctx, cued=False)  # its title makes it an item: no cue needed
+    return None if span is None else shift_span(span, body)
 
 
 def _is_title(line: str) -> bool:
@@ -688,7 +685,7 @@ def _list_items(text: str, blocks: list[Block]):
         span = publication_date(date_block.text)
         if members and span is not None:
             start, end = members[0].start, members[-1].end
-            block = Block(start, end, text[start:end])  # as written, so that the snippet is the text at its offsets
+            block = Block(start, end, _unwrapped(text[start:end]))  # read across wraps; the snippet is taken as written
             items.append((block, _own_date(members[-1], start, span) or _relative_to(span), "text:list-item"))
     return items
 
@@ -726,8 +723,7 @@ def _own_date(summary: Block, start: int, posted: DateSpan) -> DateSpan | None:
         own = told if told is not None and told.precision != "year" else None
     if own is None or own.start > posted.end or (posted.start - own.start).days > 366:
         return None
-    shift = summary.start - start
-    return DateSpan(own.start, own.end, own.precision, own.char_start + shift, own.char_end + shift, own.text)
+    return shift_span(own, summary.start - start)
 
 
 def _date_groups(blocks: list[Block]) -> list[tuple[Block, list[Block]]]:
@@ -847,10 +843,14 @@ def _days_later(text: str, last: DateSpan) -> DateSpan | None:
     elif m.group("before"):
         day = last.start - timedelta(days=1)
     else:
-        n = 1 if m.group("n") is None else number_value(m.group("n").lower())
-        days = n * (7 if (m.group("unit") or "").lower().startswith("week") else 1)
-        day = last.start - timedelta(days=days) if m.group("back") else last.end + timedelta(days=days)
+        day = last.start - _length(m) if m.group("back") else last.end + _length(m)
     return DateSpan(day, day, "day", m.start("when"), m.end(), m.group("when"))
+
+
+def _length(m: re.Match) -> timedelta:
+    """The time a match of _LATER or _AGO counts: its number ("Two", "a", "12"; none: one) of days or weeks."""
+    n = 1 if m.group("n") is None else number_value(m.group("n").lower())
+    return timedelta(days=n * (7 if (m.group("unit") or "").lower().startswith("week") else 1))
 
 
 # What may open the paragraph before its time: "Also on Thursday", "Meanwhile, the next day".
@@ -891,11 +891,12 @@ _CALL = re.compile(
 )
 
 
-def _relative_opening(text: str, ctx: _Context) -> DateSpan | None:
+def _relative_opening(text: str, ctx: _Context, cued: bool = True) -> DateSpan | None:
     """The day (or month) a paragraph's opening words give counting back from a page dated to the day, when the
-    paragraph reports an event: "Yesterday", "Two weeks ago", "Last month", "Last weekend", "On Monday"."""
+    paragraph reports an event (``cued``: its lead has an event cue): "Yesterday", "Two weeks ago", "Last month",
+    "Last weekend", "On Monday"."""
     pub = ctx.pub
-    if pub is None or pub.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
+    if pub is None or pub.precision != "day" or cued and find_type_cue(fold(text[: lead_end(text)])) is None:
         return None
     at = _OPENING_CONNECTIVE.match(text).end()  # "Also on Thursday, ..."
     m = _AGO.match(text, at)
@@ -903,11 +904,10 @@ def _relative_opening(text: str, ctx: _Context) -> DateSpan | None:
         if not _LAST_WEEKDAY.match(text, at):
             return None
         span = _weekday_before(text[at:at + _OPENING_WEEKDAY], pub.start)
-        return span and DateSpan(span.start, span.end, "day", span.char_start + at, span.char_end + at, span.text)
+        return span and shift_span(span, at)
     day = pub.start
     if m.group("unit"):
-        n = 1 if m.group("n") is None else number_value(m.group("n").lower())
-        day -= timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1))
+        day -= _length(m)
     elif m.group("yesterday"):
         day -= timedelta(days=2 if m.group("before") else 1)
     elif m.group("month"):
@@ -978,8 +978,7 @@ def _event_sentence_date(text: str, ctx: _Context, news: bool = False) -> DateSp
         if news and ctx.pub is not None:
             dates = [d for d in dates if not _long_before(d, ctx.pub.start) and d.start <= ctx.pub.end]
         if dates and find_type_cue(low[start:end]) is not None:  # a strong event cue
-            d = dates[0]
-            return DateSpan(d.start, d.end, d.precision, d.char_start + start, d.char_end + start, d.text)
+            return shift_span(dates[0], start)
         start = end
     return None
 
@@ -1081,7 +1080,7 @@ def lead_end(text: str, after: int = 0, ends: list[int] | None = None) -> int:
 
 
 def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
-    body = _unwrapped(block.text)
+    body = block.text  # unwrapped already (see _readable_blocks, _list_items)
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
     ends = _sentence_ends(body)
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
