@@ -29,7 +29,7 @@ from etl.errors import InputError
 from etl.io import atomic_dir, atomic_path
 from etl.schema import COLUMN_NAMES, EVENT_COLUMNS, LIST_COLUMNS, arrow_schema, conform, empty_events
 from etl.sources import gdelt, profiles, table, text
-from etl.sources.base import Options, Result, empty_rejects, reject_rows
+from etl.sources.base import EventRows, Options, Result, empty_rejects, reject_rows
 from etl.validate import validate
 
 FORMATS = ("auto", "text", "table", "gdelt", "profile")
@@ -123,8 +123,10 @@ def _accepted(result: Result) -> int:
     return len(result.events) + kept
 
 
-def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
+def _identify(events: pd.DataFrame | EventRows, path: Path, adapter: str) -> pd.DataFrame | EventRows:
     """Give rows their stable ``event_id`` and the defaults every adapter shares."""
+    if isinstance(events, EventRows):
+        return _identify_rows(events, path, adapter)
     if events is None or events.empty:
         return empty_events()
     n, source = len(events), str(path)
@@ -135,6 +137,15 @@ def _identify(events: pd.DataFrame, path: Path, adapter: str) -> pd.DataFrame:
     if "source_kind" not in events:
         shared["source_kind"] = [_KIND[adapter]] * n
     return conform(events, overrides=shared)
+
+
+def _identify_rows(events: EventRows, path: Path, adapter: str) -> EventRows:
+    """:func:`_identify` for plain rows: the same ids and defaults, typed later with other files' rows."""
+    rows, source = events.rows, str(path)
+    ids = span_ids(_file_digest(path), [r["source_start"] for r in rows], [r["source_end"] for r in rows])
+    defaults = {"source_kind": _KIND[adapter]}
+    return EventRows([{**defaults, **row, "event_id": event_id, "source": source, "sources": [source]}
+                      for row, event_id in zip(rows, ids, strict=True)], EVENT_COLUMNS)
 
 
 def _file_digest(path: Path) -> str:
@@ -206,7 +217,7 @@ def _combine(outcomes) -> Build:
     reports = [rep for _, rep in outcomes]
     file_rejects = reject_rows([(f.path, "file", "duplicate file" if f.duplicate else "unusable file", f.error)
                                 for f in reports if f.error])
-    events = _concat([r.events for r in results], empty_events())
+    events = _concat(_event_frames(results), empty_events())
     # Safety net: rows sharing an event_id (identical bytes under two paths) become one row listing both.
     events, identical = dedupe.merge_identical(events)
     events, merged = dedupe.merge_duplicates(events)
@@ -226,6 +237,23 @@ def _combine(outcomes) -> Build:
 
 
 _ORDER = ("source", "source_start", "source_end", "event_id")
+
+
+def _event_frames(results: list[Result]) -> list[pd.DataFrame]:
+    """Each result's events as a frame, in order, except that the rows of consecutive :class:`EventRows` results
+    (a directory of bulletins) make one frame: typed and conformed once, not once per file."""
+    frames, rows = [], []
+    for result in results:
+        if isinstance(result.events, EventRows):
+            rows += result.events.rows
+            continue
+        if rows:
+            frames.append(conform(EventRows(rows, EVENT_COLUMNS).frame()))
+            rows = []
+        frames.append(result.events)
+    if rows:
+        frames.append(conform(EventRows(rows, EVENT_COLUMNS).frame()))
+    return frames
 
 
 def _conformed(events: pd.DataFrame) -> bool:

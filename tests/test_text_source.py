@@ -107,22 +107,42 @@ def test_intro_and_title_are_not_events(bulletin):
 
 
 def test_hard_wrapped_bulletin_crossing_a_year():
-    events = read(DATA / "bulletin_wrapped.txt", Options()).events
+    events = read(DATA / "bulletin_wrapped.txt", Options()).events.frame()
     assert [d.date().isoformat() for d in events.start_date] == ["2016-08-14", "2016-11-28", "2017-03-01"]
     assert events.iloc[1].end_date.date() == date(2016, 12, 2)
     assert "ASEAN" in events.iloc[1].groups
     assert events.iloc[0].host_iso3 == "KEN"
 
 
+def test_rows_typed_together_give_the_frames_typed_one_by_one(monkeypatch):
+    # The build types the rows of consecutive bulletins in one frame (text files and a table interleave in the
+    # sample directory); typing each file's rows on its own, as extract does, must give the same table.
+    from etl.build import build
+    from etl.sources.base import Result
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    together = build([sample], progress=False)
+
+    def one_frame_per_file(path, options):
+        result = read(path, options)
+        return Result(result.events.frame(), result.rejects, result.rows_read)
+
+    monkeypatch.setattr(text_source, "read", one_frame_per_file)
+    one_by_one = build([sample], progress=False)
+    assert (together.events.source_kind == "text").sum() >= 20
+    pd.testing.assert_frame_equal(together.events, one_by_one.events)
+    pd.testing.assert_frame_equal(together.rejects, one_by_one.rejects)
+
+
 def test_list_page_items_take_their_own_date_lines():
-    events = read(DATA / "list_page.txt", Options()).events
+    events = read(DATA / "list_page.txt", Options()).events.frame()
     assert [d.date().isoformat() for d in events.start_date] == ["2019-04-11", "2019-03-02"]
     assert set(events.iloc[0].countries) == {"CHL"}
     assert "AUT" in set(events.iloc[1].countries)
 
 
 def test_news_page_html_skips_chrome_and_scripts():
-    events = read(DATA / "news_page.html", Options()).events
+    events = read(DATA / "news_page.html", Options()).events.frame()
     assert len(events) == 1
     row = events.iloc[0]
     assert row.start_date.date() == date(2021, 9, 14)

@@ -64,8 +64,8 @@ from etl.normalize.orgs import find_organizations
 from etl.normalize.participants import GROUP_NOUNS, NUMBER_BELOW_HUNDRED, VISITOR_NOUNS, find_headcount, number_value
 from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.records import frozen
-from etl.schema import EVENT_COLUMNS, typed_frame
-from etl.sources.base import Options, Result, reject_rows
+from etl.schema import EVENT_COLUMNS
+from etl.sources.base import EventRows, Options, Result, reject_rows
 
 SNIPPET_MAX = 600
 LEADING_DATE_WITHIN = 40  # an item "opens with" a date that starts this close to its first character
@@ -155,13 +155,22 @@ def _has_block_ancestor(node, root) -> bool:
 
 
 def read(path: Path, options: Options) -> Result:
-    """Events from one narrative file; see the module docstring."""
+    """Events from one narrative file, as rows the build types with every other file's; see the module
+    docstring."""
     text = page_text(read_text(path), path)
-    return extract(text, str(path), options)
+    rows, rejects = extract_rows(text, str(path), options)
+    return Result(events=EventRows(rows, ROW_COLUMNS), rejects=reject_rows(rejects))
 
 
 def extract(text: str, source: str, options: Options = Options()) -> Result:
-    """Events from already-decoded text (the pure core of :func:`read`)."""
+    """Events from already-decoded text, as a typed frame (see :func:`extract_rows`)."""
+    rows, rejects = extract_rows(text, source, options)
+    return Result(events=EventRows(rows, ROW_COLUMNS).frame(), rejects=reject_rows(rejects))
+
+
+def extract_rows(text: str, source: str, options: Options = Options()) -> tuple[list[dict], list[tuple]]:
+    """Events from already-decoded text (the pure core of :func:`read`): plain rows in :data:`ROW_COLUMNS`
+    (see :func:`etl.schema.typed_frame`), and rejects as ``(source, location, reason, detail)``."""
     blocks = _readable_blocks(text)
     if not blocks:
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
@@ -169,12 +178,11 @@ def extract(text: str, source: str, options: Options = Options()) -> Result:
     items, rejects = _items(text, blocks, context, source)
     if not items and not rejects:  # nothing to read is worth saying: a page that yields nothing is not dropped silently
         rejects = [(source, f"offset {blocks[0].start}", "no dated event found", shorten(blocks[0].text, 120))]
-    rows = [_event(text, block, date, method, context, source) for block, date, method in items]
-    return Result(events=typed_frame(rows, _ROW_COLUMNS), rejects=reject_rows(rejects))
+    return [_event(text, block, date, method, context, source) for block, date, method in items], rejects
 
 
 # What _event fills in: every column but the two the build adds for all adapters.
-_ROW_COLUMNS = tuple(c for c in EVENT_COLUMNS if c.name not in ("event_id", "sources"))
+ROW_COLUMNS = tuple(c for c in EVENT_COLUMNS if c.name not in ("event_id", "sources"))
 
 
 def _readable_blocks(text: str) -> list[Block]:
