@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.errors import InputError
+from etl.normalize import dates
 from etl.sources import text as text_source
 from etl.sources.base import Options
 from etl.sources.text import extract, html_to_text, is_chrome, read, split_blocks
@@ -1043,3 +1044,142 @@ def test_a_seasonal_issue_dates_last_year_s_months_to_last_year():
             "for the annual dinner and a lion dance.\n")
     events = extract(page, "newsletter.md").events
     assert [d.date().isoformat() for d in events.start_date] == ["2023-12-07", "2024-02-10"]
+
+
+def test_a_wire_item_is_dated_by_the_weekday_its_lead_names_before_the_dateline():
+    # A digest of wire items: the dateline is the day of filing, the lead says the day of the event; a later
+    # paragraph that opens on the same event ("The workshop, which opened on ...") says when it began.
+    page = ("WEEKLY EXCHANGE DIGEST | No. 12 | 2-8 October 2022\n\n"
+            "Lantern makers teach in Vilnius\n"
+            "VILNIUS, Oct. 5 (ELTA) -- Eight lantern makers from Zigong taught a craft workshop for about fifty "
+            "design students at the Vilnius Academy of Arts on Monday, the academy said.\n"
+            "The workshop, which opened on Sept. 28, ended with a parade of the students' lanterns through "
+            "the old town.\n\n"
+            "Seedlings for a school in Dodoma\n"
+            "Dodoma/Oct. 7/ A Chinese charity last Thursday handed over 2,000 fruit-tree seedlings to a secondary "
+            "school, where pupils planted the first hundred.\n\n"
+            "Choir sings in Tallinn\n"
+            "TALLINN, Oct. 8 (ERR) -- A youth choir from Chongqing gave a concert in the city's concert hall "
+            "to a full house.\n")
+    events = extract(page, "digest.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-09-28", "2022-10-06", "2022-10-08"]
+    assert [d.date().isoformat() for d in events.end_date][0] == "2022-10-03"  # Monday 3 October
+
+
+def test_a_page_that_writes_the_month_first_reads_its_numeric_dates_so():
+    # 10/27/2021 can only be month first: so is every other date the page writes in numbers.
+    page = ("Community Partners Blog\n\nHome | News | Contact\n\n"
+            "Clinic week in Tamale\nPosted 10/27/2021 by Admin\n\n"
+            "A medical team from a hospital in Guangxi treated more than 300 patients at the regional hospital "
+            "in Tamale during a week of free clinics.\n\n"
+            "Desks for two schools\nPosted 08/03/2021 by Admin\n\n"
+            "A Chinese company donated 200 desks to two primary schools near Tamale on the last day of term, and the "
+            "pupils sang for the guests.\n")
+    events = extract(page, "blog.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2021-10-27", "2021-08-03"]
+    assert dates.month_first("on 10/27/2021 and 08/03/2021")
+    assert not dates.month_first("on 27/10/2021 and 08/03/2021")
+    assert not dates.month_first("on 10/27/2021 and 27/10/2021")  # a page that writes both says nothing
+
+
+def test_a_post_header_may_open_with_its_date_and_name_its_categories():
+    page = ("Riverside Friendship Club\n\n"
+            "Our volunteers in Chiang Mai\nMarch 4th, 2022 | News, Volunteering\n\n"
+            "Ten club members volunteered for a fortnight at a village school near Chiang Mai, teaching English and "
+            "Chinese and repainting two classrooms.\n\n"
+            "Calligraphy evening\nFebruary 19th, 2022 | News, Culture\n\n"
+            "Some sixty members and guests attended a calligraphy evening with a visiting master from Hangzhou at "
+            "the club's hall.\n")
+    events = extract(page, "club.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-03-04", "2022-02-19"]
+    assert events.participants.tolist()[1] == 60
+
+
+def test_numbered_date_lines_given_twice_or_without_a_year_head_their_items():
+    page = ("湖北省友协工作简报（2021年第3期）\n"
+            "HUBEI FRIENDSHIP NEWSLETTER, Issue 3, 2021\n\n"
+            "1. July 6 (2021年7月6日)\n"
+            "A delegation of the association visited the Lower Saxony friendship society in Hanover and discussed "
+            "student exchanges for the coming year.\n\n"
+            "2. 2021年7月15日至18日\n"
+            "Some thirty Ugandan teachers attended a seminar on vocational education in Wuhan.\n\n"
+            "3. 9 August\n"
+            "A photo exhibition on the Yangtze opened at the library of the University of Ghana in Accra, with more "
+            "than 120 guests at the opening.\n")
+    events = extract(page, "newsletter.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2021-07-06", "2021-07-15", "2021-08-09"]
+    assert [page[s:s + 10] for s in events.source_start] == ["A delegati", "Some thirt", "A photo ex"]
+
+
+def test_a_place_named_in_full_after_from_is_where_people_come_from():
+    page = ("Exchange notes, 2022\n\n"
+            "On 4 May, a choir of forty pupils from Collège Jean Moulin in Lille opened a week of concerts in Wuhan "
+            "with a performance at the city's children's palace.\n")
+    events = extract(page, "notes.txt").events
+    assert events.host_iso3.tolist() == ["CHN"]
+
+
+def test_rows_of_a_table_in_a_page_are_read_by_their_header():
+    # A report page whose activities are a Markdown table: the date, venue and participants columns say what the
+    # prose rules would have to guess (a month alone, a count without a noun, a venue after the partner's city).
+    page = ("# Exchange activities of the province, first quarter of 2023\n\n"
+            "Published 2023-04-10\n\n"
+            "| No. | Date | Activity | Partner | Venue | Participants |\n"
+            "|---|---|---|---|---|---|\n"
+            "| 1 | 2023.01.20 | Spring festival concert for students from Laos | Vientiane Youth Union | Kunming | about 300 |\n"
+            "| 2 | Feb. | Training course for Zambian nurses | Ministry of Health, Lusaka | Changsha | 25 |\n"
+            "| 3 | March 6-9 | Teachers' delegation visits partner schools | Nagoya city board | Nagoya, Japan | 12+ |\n\n"
+            "Notes: figures are as reported by the organizers.\n")
+    events = extract(page, "table.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2023-01-20", "2023-02-01", "2023-03-06"]
+    assert events.date_precision.tolist() == ["day", "month", "day"]
+    assert events.host_iso3.tolist() == ["CHN", "CHN", "JPN"]
+    assert events.participants.tolist() == [300, 25, 12]
+    assert events.participants_qualifier.tolist() == ["about", "exact", "more_than"]
+
+
+def test_a_table_drawn_in_text_reads_rows_whose_cells_wrap():
+    # Text extracted from a PDF: no frame, a rule of dashes and pluses, cells wrapped onto lines whose first cell
+    # is empty; a run-in head ("Winter school. From ...") opens a paragraph item before the table.
+    page = ("ANNUAL REPORT 2021\n\n"
+            "Winter school. From 10 to 21 January some thirty Chinese students of Finnish took part in a winter\n"
+            "school at the University of Turku, with courses in language, design and sauna culture.\n\n"
+            "Table 2. Activities with partners in China, 2021\n\n"
+            "Date      | Activity                        | Partner                 | Participants\n"
+            "----------+---------------------------------+-------------------------+-------------\n"
+            "3 Mar     | Online seminar on forest        | Beijing Forestry        | 140\n"
+            "          | schools for children            | University              |\n"
+            "Jun       | Book donation to rural schools  | Gansu Provincial        | -\n"
+            "          | in Gansu                        | Education Department    |\n"
+            "7-9 Oct   | Teachers' delegation to Tampere | Hangzhou Normal         | 12 (teachers)\n"
+            "          | and Helsinki, Finland           | University              |\n")
+    events = extract(page, "report.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2021-01-10", "2021-03-03", "2021-06-01",
+                                                                  "2021-10-07"]
+    assert events.date_precision.tolist()[2] == "month"
+    assert events.participants.fillna(-1).tolist()[1:] == [140, -1, 12]
+    rows = events.source_start.tolist()[1:]
+    assert [page[s:s + 6] for s in rows] == ["3 Mar ", "Jun   ", "7-9 Oc"]
+    assert events.host_iso3.tolist()[3] == "FIN"
+
+
+def test_a_fortnight_later_dates_the_paragraph_from_the_one_before():
+    page = ("Chair's letter, 2022\n\n"
+            "On 3 May our choir sang at a friendship concert in Busan for an audience of some four hundred.\n\n"
+            "A fortnight later it was our turn to host. Ten members of a Ghanaian friendship society held talks with us "
+            "on school partnerships.\n")
+    events = extract(page, "letter.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-05-03", "2022-05-17"]
+
+
+@pytest.mark.parametrize(("contents", "year"), [
+    ("Diary: annual dinner, 12 January 2024", 2023),  # a later year on the page: the winter at the end of 2023
+    ("Diary: annual dinner, 12 January", 2022),  # none: the winter that ends in 2023 looks back to 2022
+])
+def test_a_winter_issue_is_the_one_its_page_points_to(contents, year):
+    page = ("Friends of Qingdao Newsletter - Winter 2023\n\n"
+            "On 14 October forty members visited the friendship garden in Qingdao with guests from Japan.\n\n"
+            "On 2 December the society held a reception in Qingdao for twenty students from Korea.\n\n"
+            + contents + "\n")
+    events = extract(page, "winter.txt").events
+    assert events.start_date.iloc[0].year == year

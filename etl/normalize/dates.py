@@ -17,8 +17,9 @@ Text rules (:func:`find_dates`, :func:`leading_date`)
 * An expression without a year takes ``default_year``; with no default it is skipped,
   never guessed.  A range without years that runs backwards ("December 28 to
   January 3") ends in the following year.
-* Impossible dates (30 February, month 13) are not matched.  All-numeric d/m/y dates
-  are returned only when the order is certain (13/06/2018); 03/04/2018 is skipped.
+* Impossible dates (30 February, month 13) are not matched.  An all-numeric date whose
+  order neither number settles (03/04/2018) is read day first, as most of the world writes
+  it, unless the page's own dates show it writes the month first (see :func:`numeric_order`).
   Year-first numeric dates (2018-06-13, 2018/6/13, 2018.6.13) are always read as ISO.
 
 Table cells (:func:`parse_date_cell`, :func:`parse_series`) raise ``ValueError`` with a
@@ -33,6 +34,8 @@ import functools
 import math
 import re
 from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -301,9 +304,10 @@ def _build_numeric(m, kind, text, default_year):
         return (start, end, "month") if start and end else None
     if kind == "dmy":
         a, b = int(m.group("a")), int(m.group("b"))
-        # In running text an order neither number settles ("10/09/2019") is read day first, as most of the
-        # world writes it (a table column infers its order from its unambiguous cells, else rejects the cell).
-        order = _dmy_order(a, b, True if a <= 12 and b <= 12 else None)
+        # In running text an order neither number settles ("10/09/2019") is read as the page writes the dates that
+        # settle it (numeric_order), else day first, as most of the world writes it (a table column infers its
+        # order from its unambiguous cells, else rejects the cell).
+        order = _dmy_order(a, b, _DAY_FIRST.get() if a <= 12 and b <= 12 else None)
         if order is None:
             return None
         day = _date(y, order[1], order[0])
@@ -315,6 +319,33 @@ def _build_numeric(m, kind, text, default_year):
         last = _date(_int(m, "y2") or y, _int(m, "mo2") or int(m.group("mo")), int(m.group("d2")))
         return (day, last, "day") if day and last and day <= last else None
     return (day, day, "day") if day else None
+
+
+# How the page being read writes all-numeric dates (see numeric_order): a context variable, because every date
+# search of the page, however deep, must read "08/03/2023" alike.
+_DAY_FIRST: ContextVar[bool] = ContextVar("day_first", default=True)
+_NUMERIC_DATE = re.compile(r"(?<![\w./-])(\d{1,2})([/.-])(\d{1,2})\2(?:19|20)\d\d(?![\w/-]|\.\d)")
+
+
+def month_first(text: str) -> bool:
+    """Whether ``text`` writes its all-numeric dates month first: some of them can only be read so ("10/27/2023")
+    and none only day first ("27/10/2023")."""
+    month, day = False, False
+    for m in _NUMERIC_DATE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(3))
+        month, day = month or (b > 12 >= a), day or (a > 12 >= b)
+    return month and not day
+
+
+@contextmanager
+def numeric_order(text: str):
+    """Within the block, every date search reads an all-numeric date that neither number settles ("08/03/2023")
+    in the order ``text`` (a page) writes the dates that settle it: month first when :func:`month_first`."""
+    token = _DAY_FIRST.set(not month_first(text))
+    try:
+        yield
+    finally:
+        _DAY_FIRST.reset(token)
 
 
 def _build_zh(m, kind, text, default_year):

@@ -899,6 +899,15 @@ def parse_count_cell(value) -> int | None:
     return None if parsed is None else parsed[0]
 
 
+def count_cell(value) -> tuple[int, str] | None:
+    """One table cell -> ``(head-count, qualifier)``; otherwise as :func:`parse_count_cell` (None, or ValueError).
+
+    >>> count_cell("120+"), count_cell("some forty")
+    ((120, 'more_than'), (40, 'about'))
+    """
+    return _parse_count(value)
+
+
 def parse_count_series(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """A column of head-count cells -> (values ``Int64``, qualifier, error), aligned with ``s``.
 

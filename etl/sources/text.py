@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -55,17 +55,27 @@ from etl.normalize.dates import (
     find_dates,
     leading_date,
     month_heading,
+    numeric_order,
     publication_date,
     shift_span,
     title_period,
 )
 from etl.normalize.groups import find_groups
 from etl.normalize.orgs import find_organizations
-from etl.normalize.participants import GROUP_NOUNS, NUMBER_BELOW_HUNDRED, VISITOR_NOUNS, find_headcount, number_value
+from etl.normalize.participants import (
+    GROUP_NOUNS,
+    NUMBER_BELOW_HUNDRED,
+    VISITOR_NOUNS,
+    HeadCount,
+    count_cell,
+    find_headcount,
+    number_value,
+)
 from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.records import frozen
 from etl.schema import EVENT_COLUMNS
 from etl.sources.base import EventRows, Options, Result, reject_rows
+from etl.sources.table import header_field
 
 SNIPPET_MAX = 600
 LEADING_DATE_WITHIN = 40  # an item "opens with" a date that starts this close to its first character
@@ -171,6 +181,11 @@ def extract(text: str, source: str, options: Options = Options()) -> Result:
 def extract_rows(text: str, source: str, options: Options = Options()) -> tuple[list[dict], list[tuple]]:
     """Events from already-decoded text (the pure core of :func:`read`): plain rows in :data:`ROW_COLUMNS`
     (see :func:`etl.schema.typed_frame`), and rejects as ``(source, location, reason, detail)``."""
+    with numeric_order(text):  # "10/27/2023" on the page says how its "08/03/2023" reads
+        return _rows(text, source, options)
+
+
+def _rows(text: str, source: str, options: Options) -> tuple[list[dict], list[tuple]]:
     blocks = _readable_blocks(text)
     if not blocks:
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
@@ -199,8 +214,14 @@ def _readable_blocks(text: str) -> list[Block]:
         kept = [b for b in every if not is_chrome(b.text)]
     else:
         kept = [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
-    # What reads the blocks reads phrases across the line breaks that only wrap a sentence (see _unwrapped).
-    return [Block(b.start, b.end, _unwrapped(b.text)) if "\n" in b.text else b for b in kept]
+    # What reads the blocks reads phrases across the line breaks that only wrap a sentence (see _unwrapped); a table's
+    # row keeps its lines, which hold its cells' wrapped parts column by column (see _cells).
+    return [Block(b.start, b.end, _unwrapped(b.text)) if "\n" in b.text and not _is_row(b.text) else b for b in kept]
+
+
+def _is_row(text: str) -> bool:
+    """Whether a block is a row of a table drawn with bars: two of them on its first line."""
+    return text.count("|", 0, text.find("\n") % (len(text) + 1)) >= 2
 
 
 def _with_headings(text: str, blocks: list[Block]) -> list[Block]:
@@ -257,6 +278,8 @@ def split_blocks(text: str) -> list[Block]:
         # A chunk without a line break is its one line (most paragraphs are): no need to look for lines in it.
         if text.find("\n", start, end) < 0:
             pieces = [(start, end)]
+        elif (rows := _table_rows(text, _lines(text, start, end))) is not None:
+            pieces = rows
         else:
             pieces = _bulleted(text, _lines(text, start, end)) if wrapped else _lines(text, start, end)
         if len(pieces) > 2 and _is_record(text, pieces) or len(pieces) > 1 and _wraps_one_paragraph(text, pieces):
@@ -274,6 +297,26 @@ def split_blocks(text: str) -> list[Block]:
     return out
 
 
+def _table_rows(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    """A table drawn in text, as PDF extraction gives one ("Date | Activity | Partner" over a rule of dashes, rows
+    whose cells wrap onto lines with an empty first cell): its header, its rule and one piece per row; else None."""
+    if len(lines) < 3 or text.count("|", *lines[0]) < 2 or not _TABLE_RULE.fullmatch(text, *lines[1]):
+        return None
+    rows = lines[:2]
+    for s, e in lines[2:]:
+        # The first cell: up to the first bar, or between the first two in a framed table ("| a | b |").
+        cell = text.find("|", s, e) + 1 if text[s:e].lstrip().startswith("|") else s
+        bar = text.find("|", cell, e)
+        if bar < 0:
+            return None
+        if text[cell:bar].strip() or rows[-1] is lines[1]:
+            rows.append((s, e))
+        else:  # an empty first cell: the row above goes on
+            rows[-1] = (rows[-1][0], e)
+    return rows
+
+
+_TABLE_RULE = re.compile(r"[ \t]*[|+]?[ \t]*[-=:]{3,}[-=:+| \t]*")
 _CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
 
@@ -415,6 +458,8 @@ class _Context:
     period: tuple | None
     pub: DateSpan | None
     default_year: int | None
+    # Block start -> what the cells of that table row hold (see _table_columns).
+    columns: dict[int, tuple[str | None, ...]] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def of(cls, text: str, blocks: list[Block], home: str) -> _Context:
@@ -424,9 +469,9 @@ class _Context:
         if period is None and pub is not None:
             period = _year_reviewed(blocks[:6], pub)
         if period is None or (period[0].month, period[0].day, period[1].month, period[1].day) == (1, 1, 12, 31):
-            period = _season_issue(blocks[:8]) or period  # a season's year says less than the season
+            period = _season_issue(blocks[:8], text) or period  # a season's year says less than the season
         year = period[1].year if period else pub.start.year if pub else _common_year(text)
-        return cls(home, period, pub, year)
+        return cls(home, period, pub, year, _table_columns(blocks) if "|" in text else {})
 
 
 def _year_reviewed(head: list[Block], pub: DateSpan) -> tuple | None:
@@ -440,9 +485,10 @@ def _year_reviewed(head: list[Block], pub: DateSpan) -> tuple | None:
     return None
 
 
-def _season_issue(head: list[Block]) -> tuple | None:
+def _season_issue(head: list[Block], text: str) -> tuple | None:
     """The twelve months a seasonal issue's title looks back on ("Newsletter — Spring 2024 (Issue 41)": June 2023 to
-    May 2024): its items dated "7 December" are of 2023.  Seasons as the northern hemisphere counts them by months."""
+    May 2024): its items dated "7 December" are of 2023.  Seasons as the northern hemisphere counts them by months;
+    "Winter 2023" is the winter that ends in 2023, unless the page (``text``) names 2024."""
     for block in head:
         if "\n" in block.text or len(block.text) > _TITLE_MAX:
             continue
@@ -452,6 +498,8 @@ def _season_issue(head: list[Block]) -> tuple | None:
             if m.group("y2") and len(m.group("y2")) == 2:
                 year = int(m.group("y")[:2] + m.group("y2"))
             last_month = _SEASON_ENDS[m.group("season").lower()]  # never December: the month after is in `year`
+            if last_month == 2 and not m.group("y2") and str(year + 1) in text:
+                year += 1  # "Winter 2023" with "subscriptions for 2024" inside: the winter that ends in 2024
             after = date(year, last_month + 1, 1)
             return after.replace(year=year - 1), after - timedelta(days=1)
     return None
@@ -478,7 +526,7 @@ def _items(text: str, blocks: list[Block], ctx: _Context, source: str):
         return _post_items(blocks, posts, ctx), []
     date_lines = [b for b in blocks if _is_date_line(b.text)]
     if len(date_lines) >= 2 and len(date_lines) >= len(dated):
-        return _without_plans(_list_items(text, blocks), [], ctx, source)
+        return _without_plans(_list_items(text, blocks, ctx.default_year), [], ctx, source)
     headings = {b.start: span for b in blocks if len(b.text) <= 32 and (span := month_heading(b.text, ctx.default_year))}
     if len(headings) >= 2 and _sections_with_reports(blocks, headings) >= 2:
         return _without_plans(_section_items(leads, headings), _undated_items(leads, ctx, source), ctx, source)
@@ -513,7 +561,9 @@ def _bulletin_items(leads, ctx: _Context):
     with a title line as items do: "DAEGU DELEGATION RETURNS" over "A delegation ... was in Qingdao on 2 March.")"""
     items, last = [], None
     for block, lead in leads:
-        if lead is not None:
+        if lead is not None and items and _BACK_REFERENCE.fullmatch(block.text, 0, lead.char_start):
+            items[-1] = _begun(items[-1], lead)  # "The camp, which opened on May 30, ...": more on the item before
+        elif lead is not None:
             items.append((block, lead, "text:bulletin-item"))
             last = lead
         elif len(block.text) >= MIN_EVENT_CHARS and (last is not None or _is_title(block.text.split("\n", 1)[0])):
@@ -523,6 +573,20 @@ def _bulletin_items(leads, ctx: _Context):
                 items.append((block, span, "text:bulletin-sentence"))
                 last = span
     return items
+
+
+# A paragraph that opens on what the item before told, with when it began ("The camp, which opened on May 30, ...").
+_BACK_REFERENCE = re.compile(r"(?:the|this|that|its|their)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+,\s+which\s+(?:[\w'’-]+\s+){1,3}",
+                             re.IGNORECASE)
+
+
+def _begun(item: tuple, began: DateSpan) -> tuple:
+    """An item whose story says, further on, the day it began: its date becomes a range from that day (a week or
+    a month before its closing day at most)."""
+    block, span, method = item
+    if span.precision != "day" or not 0 < (span.start - began.start).days <= 31:
+        return item
+    return block, DateSpan(began.start, span.end, "day", span.char_start, span.char_end, span.text), method
 
 
 def _new_item(span: DateSpan, last: DateSpan | None, ctx: _Context) -> bool:
@@ -596,17 +660,38 @@ def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
 
 def _leading(block: Block, ctx: _Context) -> DateSpan | None:
     text = block.text
+    if block.start in ctx.columns:
+        return _row_date(text, ctx.columns[block.start], ctx)
     if not _reports(text) or (text[0] in "TtOo" and _ABOUT_THE_PAGE.match(text)):
         return None
     span = (leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
-            or _under_title(text, ctx))
+            or _under_title(text, ctx) or _after_run_in_head(text, ctx))
     if span is None:
         return None
     # Every plan phrase ends in "to": most items have none there, and the search is spared.
     end = span.char_end
     if "to" in text[end:end + 48].lower() and _PLAN.search(text, end, end + 48):
         return None
-    return _in_period(span, ctx)
+    return _in_period(_dispatched(text, span), ctx)
+
+
+def _dispatched(text: str, span: DateSpan) -> DateSpan:
+    """The day a wire item reports: its dateline gives the day it was filed ("ULAANBAATAR, June 5 (MONTSAME) --",
+    "Lima/June 8/"), and a weekday in its lead ("on Monday", "last Thursday") the day of the event, counted back
+    from it."""
+    if span.precision != "day" or "day" not in text[span.char_end:span.char_end + _DISPATCH_LEAD]:
+        return span  # every weekday ends in "day": most items name none
+    line = text.rfind("\n", 0, span.char_start) + 1
+    if _DISPATCH_PLACE.fullmatch(text, line, span.char_start) is None:
+        return span
+    lead = text[span.char_end:lead_end(text, span.char_end)]
+    day = _weekday_before(lead, span.start)
+    return span if day is None else DateSpan(day.start, day.end, "day", span.char_start, span.char_end, span.text)
+
+
+_DISPATCH_LEAD = 400
+# A dateline's place: one to four capitalised words, then a comma, a dash or a slash before the date.
+_DISPATCH_PLACE = re.compile(r"[A-Z][\w'’.-]*(?:[ ][A-Z][\w'’.-]*){0,3}\s*(?:,|—|–|--|/)\s*")
 
 
 def _under_title(text: str, ctx: _Context) -> DateSpan | None:
@@ -619,6 +704,21 @@ def _under_title(text: str, ctx: _Context) -> DateSpan | None:
     span = leading_date(text[body:], ctx.default_year, within=LEADING_DATE_WITHIN)
     span = span or _relative_opening(text[body:], ctx, cued=False)  # its title makes it an item: no cue needed
     return None if span is None else shift_span(span, body)
+
+
+def _after_run_in_head(text: str, ctx: _Context) -> DateSpan | None:
+    """The date that opens the sentence after an item's run-in head, as reports set them ("Return to China. Between
+    7 and 18 November a delegation ...")."""
+    stop = text.find(". ", 0, _RUN_IN_MAX)
+    head = text[:stop]
+    # A head in title case, or a short one in sentence case ("Winter school.").
+    if stop < 0 or not (_is_title(head) or head[:1].isupper() and head.count(" ") < 4):
+        return None
+    span = leading_date(text[stop + 2:], ctx.default_year, within=LEADING_DATE_WITHIN)
+    return None if span is None else shift_span(span, stop + 2)
+
+
+_RUN_IN_MAX = 60
 
 
 def _is_title(line: str) -> bool:
@@ -665,13 +765,38 @@ def _shift_year(span: DateSpan, years: int) -> DateSpan:
 
 
 def _is_date_line(text: str) -> bool:
-    if len(text) > 40:
-        return False
-    span = publication_date(text)
-    return span is not None and len(re.sub(r"[\W_]", "", text.replace(span.text, ""))) <= 6
+    return _line_date(text, _ANY_YEAR) is not None
 
 
-def _list_items(text: str, blocks: list[Block]):
+_ANY_YEAR = 2000  # for telling a date line, not for dating it
+
+
+def _line_date(text: str, default_year: int | None) -> DateSpan | None:
+    """The date of a line that is a date and little else: "12 May 2023", "Date: 2023-05-12", a numbered one ("1.
+    April 12", "3. May 2023"), one given again in another script ("April 12 (2023年4月12日)"), one without a year
+    ("19 June": in ``default_year``); else None."""
+    if len(text) > _DATE_LINE_MAX:
+        return None
+    span = publication_date(text) if len(text) <= 40 else None
+    if span is None:
+        number = ITEM_NUMBER.match(text)
+        at = number.end() if number else 0
+        found = find_dates(text[at:], default_year) if default_year is not None else []
+        if not found or found[0].precision != "day" and not (number and found[0].precision == "month"):
+            return None
+        span = shift_span(found[0], at)
+    else:
+        at = 0
+    rest = text[at:]
+    for other in find_dates(rest, span.start.year):  # the date, and the same date again
+        rest = rest.replace(other.text, "")
+    return span if len(re.sub(r"[\W_]", "", rest)) <= 6 else None
+
+
+_DATE_LINE_MAX = 48
+
+
+def _list_items(text: str, blocks: list[Block], default_year: int | None):
     """List pages: items each with a date line of their own, after the item, before it as a heading, or
     between its title and its summary (a news listing).
 
@@ -690,7 +815,7 @@ def _list_items(text: str, blocks: list[Block]):
         groups = [(d, members[-2:][::-1]) for d, members in _date_groups(blocks[::-1])][::-1]
     items = []
     for date_block, members in groups:
-        span = publication_date(date_block.text)
+        span = _line_date(date_block.text, default_year)
         if members and span is not None:
             start, end = members[0].start, members[-1].end
             block = Block(start, end, _unwrapped(text[start:end]))  # read across wraps; the snippet is taken as written
@@ -752,7 +877,11 @@ def _post_lines(blocks: list[Block], default_year: int | None) -> dict[int, Date
     out = {}
     for i, block in enumerate(blocks):
         text = block.text
-        if len(text) > _POST_LINE_MAX or "\n" in text or not _HAS_DIGIT.search(text):
+        if "\n" in text:  # a headline over the line ("Solar lamps for Kpando schools / Posted 08/03/2023 by Admin")
+            title, _, text = text.partition("\n")
+            if "\n" in text or not _is_title(title):
+                continue
+        if len(text) > _POST_LINE_MAX or not _HAS_DIGIT.search(text):
             continue  # a post's line names its day in digits
         span = publication_date(text) if _POST_LINE.match(text) else post_header(text, default_year)
         if span is not None and span.precision == "day":
@@ -773,8 +902,12 @@ def post_header(line: str, default_year: int | None) -> DateSpan | None:
     if len(line) > _POST_LINE_MAX or "\n" in line or _is_date_line(line):
         return None
     found = find_dates(line, default_year if default_year is not None else 2000)
-    last = found[-1] if found else None
-    if last is None or last.precision != "day" or not _HEADER_TAIL.fullmatch(line, last.char_end):
+    if not found or found[0].precision != "day":
+        return None
+    if found[0].char_start == 0 and _HEADER_FIELDS.match(line, found[0].char_end):
+        return found[0]  # the date first, then the post's categories or author ("December 4th, 2023 | News, Health")
+    last = found[-1]
+    if last.precision != "day" or not _HEADER_TAIL.fullmatch(line, last.char_end):
         return None
     before = line[: last.char_start]
     return last if sum(ch.isalpha() for ch in before) >= 3 else None
@@ -782,6 +915,8 @@ def post_header(line: str, default_year: int | None) -> DateSpan | None:
 
 # What may follow a header's date: a time, separators.
 _HEADER_TAIL = re.compile(r"[\s,·|–—-]*(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?[\s)\]]*", re.IGNORECASE)
+# What may follow a date that opens a header: a bar or a dot, then words (a dash would open an item's text).
+_HEADER_FIELDS = re.compile(r"[^\S\n]*[|·•][^\S\n]*[^\W\d]")
 
 
 def _heads(line: str) -> bool:
@@ -839,7 +974,9 @@ def _days_later(text: str, last: DateSpan) -> DateSpan | None:
     the paragraph reports an event too: "Two days later", "The next day", "On the same day", "The day before",
     "A week earlier", "On the 17th" (of the same month)."""
     m = _LATER.match(text)
-    if m is None or last.precision != "day" or find_type_cue(fold(text[: lead_end(text)])) is None:
+    # The event may be told in the sentence after the time ("A fortnight later it was our turn to host. Eleven
+    # guests ... held talks ..."): a cue in the first two sentences.
+    if m is None or last.precision != "day" or find_type_cue(fold(text[: lead_end(text, lead_end(text))])) is None:
         return None
     if m.group("same"):
         day = last.start
@@ -858,7 +995,8 @@ def _days_later(text: str, last: DateSpan) -> DateSpan | None:
 def _length(m: re.Match) -> timedelta:
     """The time a match of _LATER or _AGO counts: its number ("Two", "a", "12"; none: one) of days or weeks."""
     n = 1 if m.group("n") is None else number_value(m.group("n").lower())
-    return timedelta(days=n * (7 if (m.group("unit") or "").lower().startswith("week") else 1))
+    unit = (m.group("unit") or "").lower()
+    return timedelta(days=n * (7 if unit.startswith("week") else 14 if unit.startswith("fortnight") else 1))
 
 
 # What may open the paragraph before its time: "Also on Thursday", "Meanwhile, the next day".
@@ -866,7 +1004,7 @@ _CONNECTIVE = r"(?:(?:also|and|then|meanwhile|in\s+addition)[,\s]+)?"
 _OPENING_CONNECTIVE = re.compile(_CONNECTIVE, re.IGNORECASE)
 _LATER = re.compile(
     _CONNECTIVE
-    + rf"(?P<when>(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+(?:later|(?P<back>earlier|before))"
+    + rf"(?P<when>(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?|fortnights?)\s+(?:later|(?P<back>earlier|before))"
     r"|the\s+(?:next|following)\s+(?P<unit1>day)|(?:on\s+)?(?P<same>the\s+same\s+day|that\s+day)"
     r"|the\s+(?P<before>day\s+before|previous\s+day|preceding\s+day)|on\s+the\s+(?P<nth>[1-3]?\d)(?:st|nd|rd|th))\b",
     re.IGNORECASE)
@@ -928,7 +1066,7 @@ def _relative_opening(text: str, ctx: _Context, cued: bool = True) -> DateSpan |
 
 
 _AGO = re.compile(
-    rf"[^\S\n]*(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?)\s+ago"
+    rf"[^\S\n]*(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?|fortnights?)\s+ago"
     r"|(?P<yesterday>(?P<before>the\s+day\s+before\s+)?yesterday|last\s+night)|(?P<today>today|this\s+(?:morning|afternoon|evening))"
     r"|(?P<month>last\s+month)|(?P<weekend>(?:last|this\s+past)\s+weekend))\b",
     re.IGNORECASE,
@@ -1087,6 +1225,88 @@ def lead_end(text: str, after: int = 0, ends: list[int] | None = None) -> int:
     return ends[i] if i < len(ends) else len(text)
 
 
+# ---------------------------------------------------------------- tables written as text
+
+
+def _table_columns(blocks: list[Block]) -> dict[int, tuple[str | None, ...]]:
+    """Block start -> the field each cell holds (the table adapter's names: "start", "participants", "city", ...;
+    None for a column it does not know), for every row of a table written with bars under a header row that names
+    a date column ("| No. | Date | Activity | Partner country | Venue | Participants |")."""
+    out, header = {}, None
+    for block in blocks:
+        if _TABLE_RULE.fullmatch(block.text):
+            continue  # the rule under the header
+        if not _is_row(block.text):
+            header = None
+            continue
+        cells = _cells(block.text)
+        fields = tuple(header_field(c) for _, c in cells)
+        if "start" in fields and sum(f is not None for f in fields) >= 2:
+            header = fields
+        elif header is not None and len(fields) == len(header):
+            out[block.start] = header
+    return out
+
+
+def _cells(row: str) -> list[tuple[int, str]]:
+    """(offset, text) of each cell of a row written with bars, stripped; a cell wrapped over several lines is its
+    parts joined, at the offset of its first."""
+    cells: list[tuple[int, str]] = []
+    at, framed = 0, row.lstrip().startswith("|")  # "| a | b |" rather than "a | b"
+    for line in row.split("\n"):
+        parts, pos = line.split("|"), at
+        if framed:
+            pos += len(parts[0]) + 1
+            parts = parts[1:]
+        if parts and not parts[-1].strip():
+            parts = parts[:-1]  # after a closing bar
+        for k, raw in enumerate(parts):
+            cell = (pos + len(raw) - len(raw.lstrip()), raw.strip())
+            if k == len(cells):
+                cells.append(cell)
+            elif cell[1]:
+                cells[k] = (cells[k][0], f"{cells[k][1]} {cell[1]}".strip()) if cells[k][1] else cell
+            pos += len(raw) + 1
+        at += len(line) + 1
+    return cells
+
+
+def _cell_of(row: str, fields: tuple[str | None, ...], name: str) -> tuple[int, str] | None:
+    return _cells(row)[fields.index(name)] if name in fields else None
+
+
+def _row_date(row: str, fields: tuple[str | None, ...], ctx: _Context) -> DateSpan | None:
+    """The date a row's date cell gives: a day or a range ("2024.03.05", "March 12-15"), or a month alone ("Feb.")."""
+    at, cell = _cell_of(row, fields, "start")
+    span = leading_date(cell, ctx.default_year, within=4) or month_heading(cell, ctx.default_year)
+    return None if span is None else shift_span(span, at)
+
+
+def _row_count(row: str, fields: tuple[str | None, ...]) -> HeadCount | None:
+    """The head-count a row's participants cell gives ("about 60", "120+", "70 (opening)"), else None."""
+    found = _cell_of(row, fields, "participants")
+    if found is None:
+        return None
+    at, cell = found
+    try:
+        count = count_cell(_NOTE.sub("", cell))
+    except ValueError:
+        return None
+    return None if count is None else HeadCount(count[0], count[1], at, at + len(cell))
+
+
+_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "70 (opening)": a note on the figure
+
+
+def _row_place(row: str, fields: tuple[str | None, ...], mentions):
+    """The place a row's venue cell names, else None."""
+    found = _cell_of(row, fields, "city")
+    if found is None:
+        return None
+    at, cell = found
+    return next((m for m in mentions if at <= m.start < at + len(cell) and m.kind in ("city", "name")), None)
+
+
 def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
     body = block.text  # unwrapped already (see _readable_blocks, _list_items)
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
@@ -1094,11 +1314,13 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     first, lead = sentence_start(body, date.char_start, ends), lead_end(body, date.char_end, ends)
     mentions = ctry.find_mentions(body)
     orgs = find_organizations(body)
-    host = (_dateline_place(body, mentions, date) or ("|" in body and _last_cell_place(body, mentions))
+    columns = ctx.columns.get(block.start)
+    host = ((columns and _row_place(body, columns, mentions)) or _dateline_place(body, mentions, date)
+            or ("|" in body and _last_cell_place(body, mentions))
             or (":" in body and _venue_field_place(body, mentions)) or _host(body, first, lead, mentions, ctx.home))
     counterparts = _counterparts(mentions, host, ctx.home)
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
-    head = find_headcount(body)
+    head = _row_count(body, columns) if columns and "participants" in columns else find_headcount(body)
     lat, lon = _coordinates(host)
     return {
         "title": _title(body[first:lead], kind.event_type, orgs, host),
@@ -1320,8 +1542,13 @@ _FROM_IN = re.compile(
 )
 
 
+# ... or from a place named in full ("students from Lycée Saint-Exupéry in Lyon opened a camp in Xi'an").
+_FROM_NAME_IN = re.compile(r"\bfrom\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*){1,5}\s+(?:in|at)\s+$")
+
+
 def _in_from_phrase(before: str) -> bool:
-    return ("from" in before or "From" in before) and _FROM_IN.search(before) is not None
+    return ("from" in before or "From" in before) and (
+        _FROM_IN.search(before) is not None or _FROM_NAME_IN.search(before) is not None)
 
 
 def _cue_before(before: str, low: str, lo: int) -> bool:
