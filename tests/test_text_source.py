@@ -1183,3 +1183,13 @@ def test_a_winter_issue_is_the_one_its_page_points_to(contents, year):
             + contents + "\n")
     events = extract(page, "winter.txt").events
     assert events.start_date.iloc[0].year == year
+
+
+def test_a_year_that_labels_a_timeline_entry_dates_it_to_the_year():
+    page = ("# Twin town Lanzhou\n\n## Milestones\n\n"
+            "**2011** – The two mayors sign the twinning agreement in Lanzhou before a delegation of councillors.\n\n"
+            "**June 2014** – Forty pupils from our grammar school spend two weeks with host families in Lanzhou.\n\n"
+            "2016: A friendship society is founded with 25 members at the town library.\n")
+    events = extract(page, "milestones.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2011-01-01", "2014-06-01", "2016-01-01"]
+    assert events.date_precision.tolist() == ["year", "month", "year"]

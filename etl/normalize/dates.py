@@ -261,8 +261,8 @@ def _month_cue(m, text) -> bool:
 
 
 def _month_label(m, text) -> bool:
-    """Whether the month opens its line as a label does ("June: the society ran a camp", "- **August** — ..."), or fills
-    the first cell of a table row ("| April | Donation of masks | ... |")."""
+    """Whether the month (or a year) opens its line as a label does ("June: the society ran a camp", "- **August** —
+    ...", "**2013** – ..."), or fills the first cell of a table row ("| April | Donation of masks | ... |")."""
     if not _LABEL_AFTER_MONTH.match(text, m.end()):
         return False
     line_start = text.rfind("\n", 0, m.start()) + 1
@@ -307,7 +307,7 @@ def _build_numeric(m, kind, text, default_year):
         # In running text an order neither number settles ("10/09/2019") is read as the page writes the dates that
         # settle it (numeric_order), else day first, as most of the world writes it (a table column infers its
         # order from its unambiguous cells, else rejects the cell).
-        order = _dmy_order(a, b, _DAY_FIRST.get() if a <= 12 and b <= 12 else None)
+        order = _dmy_order(a, b, _page_day_first() if a <= 12 and b <= 12 else None)
         if order is None:
             return None
         day = _date(y, order[1], order[0])
@@ -321,9 +321,9 @@ def _build_numeric(m, kind, text, default_year):
     return (day, day, "day") if day else None
 
 
-# How the page being read writes all-numeric dates (see numeric_order): a context variable, because every date
-# search of the page, however deep, must read "08/03/2023" alike.
-_DAY_FIRST: ContextVar[bool] = ContextVar("day_first", default=True)
+# The page being read and, once a date needs it, whether it writes all-numeric dates day first (see numeric_order):
+# a context variable, because every date search of the page, however deep, must read "08/03/2023" alike.
+_PAGE: ContextVar[list | None] = ContextVar("page", default=None)
 _NUMERIC_DATE = re.compile(r"(?<![\w./-])(\d{1,2})([/.-])(\d{1,2})\2(?:19|20)\d\d(?![\w/-]|\.\d)")
 
 
@@ -341,11 +341,21 @@ def month_first(text: str) -> bool:
 def numeric_order(text: str):
     """Within the block, every date search reads an all-numeric date that neither number settles ("08/03/2023")
     in the order ``text`` (a page) writes the dates that settle it: month first when :func:`month_first`."""
-    token = _DAY_FIRST.set(not month_first(text))
+    token = _PAGE.set([text, None])
     try:
         yield
     finally:
-        _DAY_FIRST.reset(token)
+        _PAGE.reset(token)
+
+
+def _page_day_first() -> bool:
+    # Worked out the first time a date needs it: most pages have no date whose numbers leave the order open.
+    page = _PAGE.get()
+    if page is None:
+        return True
+    if page[1] is None:
+        page[1] = not month_first(page[0])
+    return page[1]
 
 
 def _build_zh(m, kind, text, default_year):
@@ -373,8 +383,8 @@ def _build_year(m, kind, text, default_year):
         return dt.date(y1, 1, 1), dt.date(y2, 12, 31), "year"
     s, e = m.start(), m.end()
     parenthesized = text[s - 1:s] == "(" and text[e:e + 1] == ")"
-    if not parenthesized and not _CUE_BEFORE_YEAR.search(text[max(0, s - 16):s]):
-        return None
+    if not parenthesized and not _CUE_BEFORE_YEAR.search(text[max(0, s - 16):s]) and not _month_label(m, text):
+        return None  # (_month_label: a year that labels its line as a month can, "**2013** – The agreement ...")
     return dt.date(y1, 1, 1), dt.date(y1, 12, 31), "year"
 
 
