@@ -797,3 +797,16 @@ def test_every_chinese_place_of_the_data_file_has_a_seat_in_geonames():
 ])
 def test_a_demonym_closing_a_phrase_after_in_names_a_language(text, expected):
     assert [m.iso3 for m in C.find_mentions(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Volunteers taught at three schools in Luang Prabang, Laos.", ["LAO", "LAO"]),
+    ("a photo exhibition in Esbjerg.", ["DNK"]),  # a town of 70,000: named after "in"
+    ("pupils from Hohoe visited Nanjing", ["GHA", "CHN"]),
+    ("the Esbjerg exhibition", []),  # no word that places it: a town's name may be anything else
+    ("a show at Esbjerg Main Library", []),  # the first word of a longer name
+    ("a festival in March", []),  # a month, though a town in England is called so
+    ("the forum in Bergen", ["NOR"]),  # a city of 290,000 and a Dutch town: the city, as before
+])
+def test_towns_count_only_where_the_words_before_place_them(text, expected):
+    assert [m.iso3 for m in C.find_mentions(text)] == expected

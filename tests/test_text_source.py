@@ -1193,3 +1193,11 @@ def test_a_year_that_labels_a_timeline_entry_dates_it_to_the_year():
     events = extract(page, "milestones.md").events
     assert [d.date().isoformat() for d in events.start_date] == ["2011-01-01", "2014-06-01", "2016-01-01"]
     assert events.date_precision.tolist() == ["year", "month", "year"]
+
+
+def test_a_town_venue_gives_the_town_and_its_coordinates():
+    page = ("Exchange notes 2022\n\n"
+            "On 4 May, forty volunteers from Qingdao planted trees at a school in Esbjerg with Danish pupils.\n")
+    row = extract(page, "notes.txt").events.iloc[0]
+    assert (row.host_iso3, row.host_city) == ("DNK", "Esbjerg")
+    assert abs(row.lat - 55.47) < 0.1 and abs(row.lon - 8.45) < 0.1  # the town's, not Denmark's centre

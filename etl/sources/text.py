@@ -1,7 +1,7 @@
 """Narrative sources (.txt, .md, .html) -> events.
 
 A page is cut into blocks (paragraphs), page chrome is set aside, and the page
-is read as one of three layouts:
+is read as one of these layouts:
 
 * **bulletin** – many blocks open with their own date ("On 3 May, ...",
   "From June 5 to 8, ...", "Late May saw ..."); each such block is an event,
@@ -23,9 +23,16 @@ is read as one of three layouts:
   ("@Network · Nov 25"), is read as a news story dated from it; a post that
   reports nothing (a greeting, "Apply now!", "Coming soon") gives no event.
 
+A table written in the text, in Markdown or as a PDF's text gives it (a rule
+of dashes under the header, cells wrapped onto lines whose first cell is
+empty), is a bulletin whose rows are the items: its header says which cell
+dates the row, names the venue and counts the participants.
+
 Items dated after the page's own publication date (a calendar's "Upcoming"
 entries) go to the rejects as plans.  Hard-wrapped text is read across its
-wraps, and snippets stay the text as written.
+wraps, and snippets stay the text as written.  A wire item ("LIMA, June 8
+(Agency) -- ... on Tuesday") is dated by the weekday its lead names, counted
+back from its dateline.
 
 A page that yields no event at all leaves one reject ("no dated event found"),
 so that it is not lost silently.
@@ -1582,7 +1589,7 @@ def _coordinates(host) -> tuple[float | None, float | None]:
     if host is None:
         return None, None
     if host.kind == "city":
-        place = ctry.city(host.surface)
+        place = ctry.city(host.surface) or ctry.town(host.surface)
         if place is not None and place.iso3 == host.iso3:  # else a namesake elsewhere ("Cordoba, Spain")
             return place.lat, place.lon
     point = ctry.centroid(host.iso3)
