@@ -28,6 +28,8 @@ HEADCOUNT_CASES = [
     # plain counts, with adjectives between number and noun
     ("In May, 24 young teachers of the fifth cohort reached Laos to teach for a year.", (24, "exact")),
     ("Some 40 retired doctors joined the clinic week.", (40, "about")),
+    ("In June, twelve of our retired teachers taught summer classes in Vientiane.", (12, "exact")),  # the side's own
+    ("Two of the delegates spoke at the opening.", None),  # a subset of others: no head-count
     ("Five acupuncturists from Guangzhou gave free treatment for three weeks.", (5, "exact")),
     # a labelled field of an entry
     ("Venue: Bratislava\nParticipants: 150\nSummary: Tea masters met importers.", (150, "exact")),

@@ -398,6 +398,11 @@ def _people_noun(text: str, pos: int) -> tuple[str, int] | None:
     open the next line."""
     stop = text.find("\n", pos, pos + 120)
     words = _WORD.finditer(text, pos, pos + 120 if stop < 0 else stop)
+    mine = _OF_OURS.match(text, pos)  # "five of our doctors", "nineteen of us": the reporting side's own people
+    if mine is not None:
+        if mine.group(1) == "us":
+            return "people", mine.end()
+        words = _WORD.finditer(text, mine.end(), pos + 120 if stop < 0 else stop)
     for count, word in enumerate(words):
         token, role = _word_role(word.group())
         if role == _NOUN:
@@ -414,6 +419,9 @@ def _people_noun(text: str, pos: int) -> tuple[str, int] | None:
         if count >= _WINDOW_WORDS or role != _READ_PAST:  # "and"/"or" first are function words
             return None
     return None
+
+
+_OF_OURS = re.compile(r"[^\S\n]+of[^\S\n]+(us|our)\b")
 
 
 def _group_noun_after(text: str, pos: int) -> int | None:
