@@ -73,16 +73,14 @@ from etl.normalize.participants import (
     GROUP_NOUNS,
     NUMBER_BELOW_HUNDRED,
     VISITOR_NOUNS,
-    HeadCount,
-    count_cell,
     find_headcount,
     number_value,
 )
 from etl.normalize.sectors import classify, find_type_cue, fold
 from etl.records import frozen
 from etl.schema import EVENT_COLUMNS
+from etl.sources._text_tables import is_row, row_count, row_date, row_place, table_columns, table_rows
 from etl.sources.base import EventRows, Options, Result, reject_rows
-from etl.sources.table import header_field
 
 SNIPPET_MAX = 600
 LEADING_DATE_WITHIN = 40  # an item "opens with" a date that starts this close to its first character
@@ -223,12 +221,7 @@ def _readable_blocks(text: str) -> list[Block]:
         kept = [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
     # What reads the blocks reads phrases across the line breaks that only wrap a sentence (see _unwrapped); a table's
     # row keeps its lines, which hold its cells' wrapped parts column by column (see _cells).
-    return [Block(b.start, b.end, _unwrapped(b.text)) if "\n" in b.text and not _is_row(b.text) else b for b in kept]
-
-
-def _is_row(text: str) -> bool:
-    """Whether a block is a row of a table drawn with bars: two of them on its first line."""
-    return text.count("|", 0, text.find("\n") % (len(text) + 1)) >= 2
+    return [Block(b.start, b.end, _unwrapped(b.text)) if "\n" in b.text and not is_row(b.text) else b for b in kept]
 
 
 def _with_headings(text: str, blocks: list[Block]) -> list[Block]:
@@ -285,7 +278,7 @@ def split_blocks(text: str) -> list[Block]:
         # A chunk without a line break is its one line (most paragraphs are): no need to look for lines in it.
         if text.find("\n", start, end) < 0:
             pieces = [(start, end)]
-        elif (rows := _table_rows(text, _lines(text, start, end))) is not None:
+        elif (rows := table_rows(text, _lines(text, start, end))) is not None:
             pieces = rows
         else:
             pieces = _bulleted(text, _lines(text, start, end)) if wrapped else _lines(text, start, end)
@@ -304,26 +297,6 @@ def split_blocks(text: str) -> list[Block]:
     return out
 
 
-def _table_rows(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
-    """A table drawn in text, as PDF extraction gives one ("Date | Activity | Partner" over a rule of dashes, rows
-    whose cells wrap onto lines with an empty first cell): its header, its rule and one piece per row; else None."""
-    if len(lines) < 3 or text.count("|", *lines[0]) < 2 or not _TABLE_RULE.fullmatch(text, *lines[1]):
-        return None
-    rows = lines[:2]
-    for s, e in lines[2:]:
-        # The first cell: up to the first bar, or between the first two in a framed table ("| a | b |").
-        cell = text.find("|", s, e) + 1 if text[s:e].lstrip().startswith("|") else s
-        bar = text.find("|", cell, e)
-        if bar < 0:
-            return None
-        if text[cell:bar].strip() or rows[-1] is lines[1]:
-            rows.append((s, e))
-        else:  # an empty first cell: the row above goes on
-            rows[-1] = (rows[-1][0], e)
-    return rows
-
-
-_TABLE_RULE = re.compile(r"[ \t]*[|+]?[ \t]*[-=:]{3,}[-=:+| \t]*")
 _CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
 
@@ -465,7 +438,7 @@ class _Context:
     period: tuple | None
     pub: DateSpan | None
     default_year: int | None
-    # Block start -> what the cells of that table row hold (see _table_columns).
+    # Block start -> what the cells of that table row hold (see etl.sources._text_tables.table_columns).
     columns: dict[int, tuple[str | None, ...]] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
@@ -478,7 +451,7 @@ class _Context:
         if period is None or (period[0].month, period[0].day, period[1].month, period[1].day) == (1, 1, 12, 31):
             period = _season_issue(blocks[:8], text) or period  # a season's year says less than the season
         year = period[1].year if period else pub.start.year if pub else _common_year(text)
-        return cls(home, period, pub, year, _table_columns(blocks) if "|" in text else {})
+        return cls(home, period, pub, year, table_columns(blocks) if "|" in text else {})
 
 
 def _year_reviewed(head: list[Block], pub: DateSpan) -> tuple | None:
@@ -668,7 +641,7 @@ def _undated_items(leads, ctx: _Context, source: str) -> list[tuple]:
 def _leading(block: Block, ctx: _Context) -> DateSpan | None:
     text = block.text
     if block.start in ctx.columns:
-        return _row_date(text, ctx.columns[block.start], ctx)
+        return row_date(text, ctx.columns[block.start], ctx.default_year)
     if not _reports(text) or (text[0] in "TtOo" and _ABOUT_THE_PAGE.match(text)):
         return None
     span = (leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
@@ -1232,88 +1205,6 @@ def lead_end(text: str, after: int = 0, ends: list[int] | None = None) -> int:
     return ends[i] if i < len(ends) else len(text)
 
 
-# ---------------------------------------------------------------- tables written as text
-
-
-def _table_columns(blocks: list[Block]) -> dict[int, tuple[str | None, ...]]:
-    """Block start -> the field each cell holds (the table adapter's names: "start", "participants", "city", ...;
-    None for a column it does not know), for every row of a table written with bars under a header row that names
-    a date column ("| No. | Date | Activity | Partner country | Venue | Participants |")."""
-    out, header = {}, None
-    for block in blocks:
-        if _TABLE_RULE.fullmatch(block.text):
-            continue  # the rule under the header
-        if not _is_row(block.text):
-            header = None
-            continue
-        cells = _cells(block.text)
-        fields = tuple(header_field(c) for _, c in cells)
-        if "start" in fields and sum(f is not None for f in fields) >= 2:
-            header = fields
-        elif header is not None and len(fields) == len(header):
-            out[block.start] = header
-    return out
-
-
-def _cells(row: str) -> list[tuple[int, str]]:
-    """(offset, text) of each cell of a row written with bars, stripped; a cell wrapped over several lines is its
-    parts joined, at the offset of its first."""
-    cells: list[tuple[int, str]] = []
-    at, framed = 0, row.lstrip().startswith("|")  # "| a | b |" rather than "a | b"
-    for line in row.split("\n"):
-        parts, pos = line.split("|"), at
-        if framed:
-            pos += len(parts[0]) + 1
-            parts = parts[1:]
-        if parts and not parts[-1].strip():
-            parts = parts[:-1]  # after a closing bar
-        for k, raw in enumerate(parts):
-            cell = (pos + len(raw) - len(raw.lstrip()), raw.strip())
-            if k == len(cells):
-                cells.append(cell)
-            elif cell[1]:
-                cells[k] = (cells[k][0], f"{cells[k][1]} {cell[1]}".strip()) if cells[k][1] else cell
-            pos += len(raw) + 1
-        at += len(line) + 1
-    return cells
-
-
-def _cell_of(row: str, fields: tuple[str | None, ...], name: str) -> tuple[int, str] | None:
-    return _cells(row)[fields.index(name)] if name in fields else None
-
-
-def _row_date(row: str, fields: tuple[str | None, ...], ctx: _Context) -> DateSpan | None:
-    """The date a row's date cell gives: a day or a range ("2024.03.05", "March 12-15"), or a month alone ("Feb.")."""
-    at, cell = _cell_of(row, fields, "start")
-    span = leading_date(cell, ctx.default_year, within=4) or month_heading(cell, ctx.default_year)
-    return None if span is None else shift_span(span, at)
-
-
-def _row_count(row: str, fields: tuple[str | None, ...]) -> HeadCount | None:
-    """The head-count a row's participants cell gives ("about 60", "120+", "70 (opening)"), else None."""
-    found = _cell_of(row, fields, "participants")
-    if found is None:
-        return None
-    at, cell = found
-    try:
-        count = count_cell(_NOTE.sub("", cell))
-    except ValueError:
-        return None
-    return None if count is None else HeadCount(count[0], count[1], at, at + len(cell))
-
-
-_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "70 (opening)": a note on the figure
-
-
-def _row_place(row: str, fields: tuple[str | None, ...], mentions):
-    """The place a row's venue cell names, else None."""
-    found = _cell_of(row, fields, "city")
-    if found is None:
-        return None
-    at, cell = found
-    return next((m for m in mentions if at <= m.start < at + len(cell) and m.kind in ("city", "name")), None)
-
-
 def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, source: str) -> dict:
     body = block.text  # unwrapped already (see _readable_blocks, _list_items)
     # The sentence that carries the date says what happened and where; for a bulletin item it is the first.
@@ -1322,12 +1213,12 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     mentions = ctry.find_mentions(body)
     orgs = find_organizations(body)
     columns = ctx.columns.get(block.start)
-    host = ((columns and _row_place(body, columns, mentions)) or _dateline_place(body, mentions, date)
+    host = ((columns and row_place(body, columns, mentions)) or _dateline_place(body, mentions, date)
             or ("|" in body and _last_cell_place(body, mentions))
             or (":" in body and _venue_field_place(body, mentions)) or _host(body, first, lead, mentions, ctx.home))
     counterparts = _counterparts(mentions, host, ctx.home)
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
-    head = _row_count(body, columns) if columns and "participants" in columns else find_headcount(body)
+    head = row_count(body, columns) if columns and "participants" in columns else find_headcount(body)
     lat, lon = _coordinates(host)
     return {
         "title": _title(body[first:lead], kind.event_type, orgs, host),
