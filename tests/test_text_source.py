@@ -968,7 +968,7 @@ def test_bullets_in_a_hard_wrapped_page_are_items_of_their_own():
             "  staff of the city hall of Osh, twice a week, with a small test and certificates at the end.\n")
     events = extract(page, "digest.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2019-03-04", "2019-03-27", "2019-03-01"]
-    assert [page[s:s + 2] for s in events.source_start][1:] == ["* ", "* "]
+    assert [page[s - 2:s + 2] for s in events.source_start][1:] == ["* On", "* Th"]  # each item starts after its bullet
 
 
 def test_a_feed_dates_each_post_from_its_header_and_skips_posts_that_report_nothing():
@@ -1201,3 +1201,46 @@ def test_a_town_venue_gives_the_town_and_its_coordinates():
     row = extract(page, "notes.txt").events.iloc[0]
     assert (row.host_iso3, row.host_city) == ("DNK", "Esbjerg")
     assert abs(row.lat - 55.47) < 0.1 and abs(row.lon - 8.45) < 0.1  # the town's, not Denmark's centre
+
+
+def test_records_parted_by_rules_are_items_and_unheld_ones_are_rejects():
+    # An events export: records of labelled lines parted by rule lines, not blank lines; its "Export generated"
+    # line dates the page and is no event; a record whose status says it did not take place is a reject.
+    page = ("YOUTH NETWORK - EVENTS 2022\n"
+            "Export generated: 2022-11-30 10:02 | Secretariat, Wuhan\n"
+            "==========================================================\n"
+            "Title: Robotics weekend\nWhen: 12-13 Nov 2022\nWhere: Wuhan University, Wuhan\n"
+            "Attendance: approx. 80\nStatus: held\n"
+            "----------------------------------------------------------\n"
+            "Title: Friendship football match\nWhen: 22 Oct 2022\nWhere: Lusaka, Zambia\n"
+            "Attendance: n/a\nStatus: cancelled\n"
+            "----------------------------------------------------------\n"
+            "Title: Tea culture evening with Zambian students\nWhen: 8 Oct 2022\nWhere: Wuhan\n"
+            "Attendance: some forty students\nStatus: held\n")
+    result = extract(page, "export.txt")
+    assert [d.date().isoformat() for d in result.events.start_date] == ["2022-11-12", "2022-10-08"]
+    assert result.rejects.reason.tolist() == ["not held (status: cancelled)"]
+
+
+def test_an_italic_caption_with_a_date_and_a_place_dates_and_places_the_paragraph_under_it():
+    page = ("# Our year in pictures - 2022\n\n"
+            "![A lion dance](img/01.jpg)\n\n"
+            "*Brno, 5 February 2022 - Spring Festival evening*\n\n"
+            "More than 150 guests came to our evening of music and dumplings at the city library.\n\n"
+            "![Teachers in a classroom](img/02.jpg)\n\n"
+            "*June 2022, Olomouc*\n\n"
+            "Twelve teachers from Changsha ran a week of Chinese classes for pupils at a grammar school.\n")
+    events = extract(page, "pictures.md").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-02-05", "2022-06-01"]
+    assert events.host_iso3.tolist()[0] == "CZE" and events.host_city.tolist()[0] == "Brno"
+
+
+def test_a_press_release_is_dated_by_its_story_before_its_dateline():
+    page = ("FOR IMMEDIATE RELEASE\n\nCity choir tours Busan\n\n"
+            "WUHAN, China, Oct. 12, 2022 /Newswire/ -- From September 28 to October 3, a youth choir from Wuhan sang "
+            "in Busan at the invitation of the city's friendship society.\n\n###\n\n"
+            "FOR IMMEDIATE RELEASE\n\nForum on river cities\n\n"
+            "WUHAN, China, Oct. 20, 2022 /Newswire/ -- More than 200 guests from nine river cities took part in a "
+            "forum on flood control that closed on Tuesday at Wuhan University.\n")
+    events = extract(page, "releases.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-09-28", "2022-10-18"]

@@ -339,8 +339,9 @@ def month_first(text: str) -> bool:
 
 @contextmanager
 def numeric_order(text: str):
-    """Within the block, every date search reads an all-numeric date that neither number settles ("08/03/2023")
-    in the order ``text`` (a page) writes the dates that settle it: month first when :func:`month_first`."""
+    """Inside the ``with`` block, every date search reads an all-numeric date that neither number settles
+    ("08/03/2023") in the order ``text`` (a page) writes the dates that settle it: month first when
+    :func:`month_first`."""
     token = _PAGE.set([text, None])
     try:
         yield
@@ -651,7 +652,8 @@ def _part_of_year(m: re.Match) -> tuple[dt.date, dt.date]:
 
 
 _PUB_LABEL = re.compile(
-    r"[^\S\n]*(?:(?:release|publication|published|posted|updated|issue|issued)(?:[^\S\n]+(?:date|on|at))?|time|date"
+    r"[^\S\n]*(?:(?:release|publication|published|posted|updated|issue|issued|generated|exported|printed)"
+    r"(?:[^\S\n]+(?:date|on|at))?|time|date"
     r"|发布时间|发布日期|时间|日期)[^\S\n]*[:：]?[^\S\n]*",
     re.I,
 )

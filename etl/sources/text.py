@@ -196,6 +196,7 @@ def _rows(text: str, source: str, options: Options) -> tuple[list[dict], list[tu
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
     context = _Context.of(text, blocks, options.home)
     items, rejects = _items(text, blocks, context, source)
+    items, rejects = _held(items, rejects, source)
     if not items and not rejects:  # nothing to read is worth saying: a page that yields nothing is not dropped silently
         rejects = [(source, f"offset {blocks[0].start}", "no dated event found", shorten(blocks[0].text, 120))]
     return [_event(text, block, date, method, context, source) for block, date, method in items], rejects
@@ -220,7 +221,7 @@ def _readable_blocks(text: str) -> list[Block]:
     else:
         kept = [b for b, date_line in zip(every, dated, strict=True) if date_line or not is_chrome(b.text)]
     # What reads the blocks reads phrases across the line breaks that only wrap a sentence (see _unwrapped); a table's
-    # row keeps its lines, which hold its cells' wrapped parts column by column (see _cells).
+    # row keeps its lines, which hold its cells' wrapped parts column by column (see _text_tables.row_cells).
     return [Block(b.start, b.end, _unwrapped(b.text)) if "\n" in b.text and not is_row(b.text) else b for b in kept]
 
 
@@ -231,7 +232,9 @@ def _with_headings(text: str, blocks: list[Block]) -> list[Block]:
       the heading dates the item and the paragraph tells it (a heading that is a date alone, "### 8 March 2022",
       is a list page's date line);
     * a heading or a one-line title joins an entry of labelled fields under it ("### Youth forum" over
-      "**When:** 12–14 Sep 2023 / **Where:** Nairobi / ..."): the title says what the entry was.
+      "**When:** 12–14 Sep 2023 / **Where:** Nairobi / ..."): the title says what the entry was;
+    * a caption in italics with a date ("*Kraków, 18 March 2023 — Lunar New Year gala*") joins the paragraph under
+      it, as in a page of photos.
     """
     out, i = [], 0
     while i < len(blocks):
@@ -249,6 +252,9 @@ def _with_headings(text: str, blocks: list[Block]) -> list[Block]:
 def _titles(heading: str, below: str) -> bool:
     if below.startswith("#") or "\n" in heading:
         return False
+    if _is_caption(heading):
+        return (len(below) >= MIN_EVENT_CHARS and not is_chrome(heading)  # ("*Page last updated 3 May 2020*")
+                and leading_date(heading.strip("*_ "), 2000, within=LEADING_DATE_WITHIN) is not None)
     if heading.startswith("#"):
         dated = leading_date(heading, 2000, within=LEADING_DATE_WITHIN) is not None and not _is_date_line(heading)
         if dated:
@@ -264,6 +270,12 @@ def _titles(heading: str, below: str) -> bool:
 _TITLE_MAX = 120
 
 
+def _is_caption(line: str) -> bool:
+    """A line set in italics on its own, as a photo's caption is ("*Kraków, 18 March 2023 — Lunar New Year gala*"):
+    with a date near its start it dates the paragraph under it."""
+    return len(line) <= _TITLE_MAX and line[:1] in "*_" and line[-1:] == line[:1] and line[:2] != "**"
+
+
 def split_blocks(text: str) -> list[Block]:
     """Paragraphs with their offsets.
 
@@ -271,7 +283,7 @@ def split_blocks(text: str) -> list[Block]:
     the file is hard-wrapped prose (lines of similar, short length), where
     they are only line wraps.
     """
-    chunks = [m.span() for m in _CHUNK.finditer(text)]
+    chunks = [span for m in _CHUNK.finditer(text) for span in _between_rules(text, *m.span())]
     wrapped = _hard_wrapped(text)
     out = []
     for start, end in chunks:
@@ -297,6 +309,25 @@ def split_blocks(text: str) -> list[Block]:
     return out
 
 
+def _between_rules(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A chunk cut at its rule lines ("-----", "====="), which part records as blank lines part paragraphs; a
+    rule under a table's header stays (it is the table's)."""
+    if "---" not in text[start:end] and "===" not in text[start:end]:
+        return [(start, end)]
+    lines = _lines(text, start, end)
+    out, piece = [], start
+    for k, (s, e) in enumerate(lines):
+        if _RULE.fullmatch(text, s, e) and not (0 < k < len(lines) - 1 and is_row(text[slice(*lines[k - 1])])
+                                                   and is_row(text[slice(*lines[k + 1])])):
+            if s > piece:
+                out.append((piece, s - 1))
+            piece = e + 1
+    if piece < end:
+        out.append((piece, end))
+    return out
+
+
+_RULE = re.compile(r"[ \t]*[-=_~*]{3,}[ \t]*")
 _CHUNK = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 _LINE = re.compile(r"[^\n]+")
 
@@ -343,6 +374,7 @@ def _bulleted(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+_BULLET_MARK = re.compile(r"[-–•·*▪►○●][^\S\n]+")
 _BULLET_LINE = re.compile(r"[^\S\n]*(?:[-–—•·*▪►○●][^\S\n]+|\(?\d{1,2}[.)、][^\S\n]+)")
 
 
@@ -534,6 +566,21 @@ def _without_plans(items, rejects, ctx: _Context, source: str):
     return [item for item in items if item[1].start <= pub.start], rejects + planned
 
 
+def _held(items, rejects, source: str):
+    """Items and rejects, with the entries whose status line says they did not take place ("Status: cancelled",
+    "Status: upcoming") moved to the rejects."""
+    if not any("tatus" in block.text for block, _, _ in items):
+        return items, rejects
+    unheld = [(block, m.group("status")) for block, _, _ in items if (m := _NOT_HELD.search(block.text))]
+    return ([item for item in items if not _NOT_HELD.search(item[0].text)],
+            rejects + [(source, f"offset {block.start}", f"not held (status: {status.lower()})", shorten(block.text, 120))
+                       for block, status in unheld])
+
+
+_NOT_HELD = re.compile("^" + _field("status") + r"[^\S\n]*(?P<status>cancell?ed|postponed|upcoming|planned|scheduled)\b",
+                       re.IGNORECASE | re.MULTILINE)
+
+
 def _bulletin_items(leads, ctx: _Context):
     """Every block that opens with its date; after the first of them, also a block whose date stands in a
     sentence with an event cue ("... opened in Xi'an on 2 July 2019"), to a day or a month: an item need not
@@ -646,8 +693,9 @@ def _leading(block: Block, ctx: _Context) -> DateSpan | None:
         return None
     span = (leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
             or _under_title(text, ctx) or _after_run_in_head(text, ctx))
-    if span is None:
-        return None
+    if span is None or (ctx.pub is not None and block.start + span.char_start == ctx.pub.char_start
+                        and "\n" not in text):
+        return None  # (a line of its own that dates the page: "Export generated: 2023-11-20 09:14 | Secretariat")
     # Every plan phrase ends in "to": most items have none there, and the search is spared.
     end = span.char_end
     if "to" in text[end:end + 48].lower() and _PLAN.search(text, end, end + 48):
@@ -659,19 +707,29 @@ def _dispatched(text: str, span: DateSpan) -> DateSpan:
     """The day a wire item reports: its dateline gives the day it was filed ("ULAANBAATAR, June 5 (MONTSAME) --",
     "Lima/June 8/"), and a weekday in its lead ("on Monday", "last Thursday") the day of the event, counted back
     from it."""
-    if span.precision != "day" or "day" not in text[span.char_end:span.char_end + _DISPATCH_LEAD]:
-        return span  # every weekday ends in "day": most items name none
+    if span.precision != "day":
+        return span
     line = text.rfind("\n", 0, span.char_start) + 1
     if _DISPATCH_PLACE.fullmatch(text, line, span.char_start) is None:
         return span
+    # The story's own opening date ("... /PRNewswire/ -- From December 1 to 6, a delegation ..."), else a weekday.
+    opening = _DISPATCH_TAIL.match(text, span.char_end).end()
+    own = leading_date(text[opening:], span.start.year, within=LEADING_DATE_WITHIN)
+    if own is not None and own.precision != "year" and own.start <= span.start:
+        return DateSpan(own.start, own.end, own.precision, span.char_start, span.char_end, span.text)
+    if "day" not in text[span.char_end:span.char_end + _DISPATCH_LEAD]:
+        return span  # every weekday ends in "day": most items name none
     lead = text[span.char_end:lead_end(text, span.char_end)]
     day = _weekday_before(lead, span.start)
     return span if day is None else DateSpan(day.start, day.end, "day", span.char_start, span.char_end, span.text)
 
 
 _DISPATCH_LEAD = 400
-# A dateline's place: one to four capitalised words, then a comma, a dash or a slash before the date.
-_DISPATCH_PLACE = re.compile(r"[A-Z][\w'’.-]*(?:[ ][A-Z][\w'’.-]*){0,3}\s*(?:,|—|–|--|/)\s*")
+# A dateline's place: one to four capitalised words, maybe with its country ("XIAMEN, China,"), then a comma, a
+# dash or a slash before the date; after the date, the agency and a dash ("(Xinhua) --", "/PRNewswire/ --").
+_PLACE_WORDS = r"[A-Z][\w'’.-]*(?:[ ][A-Z][\w'’.-]*){0,3}"
+_DISPATCH_PLACE = re.compile(rf"{_PLACE_WORDS}(?:,[ ]{_PLACE_WORDS})?\s*(?:,|—|–|--|/)\s*")
+_DISPATCH_TAIL = re.compile(r",?[^\S\n]*(?:(?:19|20)\d\d)?[^\S\n]*(?:\([^)\n]{1,40}\)|/[^/\n]{1,40}/)?[^\S\n]*(?:--|—|–|-|:)?[^\S\n]*")
 
 
 def _under_title(text: str, ctx: _Context) -> DateSpan | None:
@@ -690,9 +748,10 @@ def _after_run_in_head(text: str, ctx: _Context) -> DateSpan | None:
     """The date that opens the sentence after an item's run-in head, as reports set them ("Return to China. Between
     7 and 18 November a delegation ...")."""
     stop = text.find(". ", 0, _RUN_IN_MAX)
-    head = text[:stop]
-    # A head in title case, or a short one in sentence case ("Winter school.").
-    if stop < 0 or not (_is_title(head) or head[:1].isupper() and head.count(" ") < 4):
+    if stop < 0:
+        return None
+    head = text[:stop]  # in title case, or short and in sentence case ("Winter school.")
+    if not (_is_title(head) or head[:1].isupper() and head.count(" ") < 4):
         return None
     span = leading_date(text[stop + 2:], ctx.default_year, within=LEADING_DATE_WITHIN)
     return None if span is None else shift_span(span, stop + 2)
@@ -973,7 +1032,8 @@ def _days_later(text: str, last: DateSpan) -> DateSpan | None:
 
 
 def _length(m: re.Match) -> timedelta:
-    """The time a match of _LATER or _AGO counts: its number ("Two", "a", "12"; none: one) of days or weeks."""
+    """The time a match of _LATER or _AGO counts: its number ("Two", "a", "12"; none: one) of days, weeks or
+    fortnights."""
     n = 1 if m.group("n") is None else number_value(m.group("n").lower())
     unit = (m.group("unit") or "").lower()
     return timedelta(days=n * (7 if unit.startswith("week") else 14 if unit.startswith("fortnight") else 1))
@@ -1220,6 +1280,8 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
     head = row_count(body, columns) if columns and "participants" in columns else find_headcount(body)
     lat, lon = _coordinates(host)
+    # The item starts after its bullet ("- 12 March: ..."): the mark is the list's layout, not the item's text.
+    start = block.start + (bullet.end() if (bullet := _BULLET_MARK.match(body)) else 0)
     return {
         "title": _title(body[first:lead], kind.event_type, orgs, host),
         "start_date": date.start,
@@ -1239,9 +1301,9 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
         "participants_qualifier": head.qualifier if head else None,
         "organizations": list(dict.fromkeys(o.name for o in orgs)),
         "source": source,
-        "source_start": block.start,
+        "source_start": start,
         "source_end": block.end,
-        "snippet": shorten(text[block.start:block.end]),  # as written, line breaks and all
+        "snippet": shorten(text[start:block.end]),  # as written, line breaks and all
         "source_kind": "text",
         "confidence": _confidence(kind.confidence, host, date, method),
         "method": method,
@@ -1367,20 +1429,21 @@ def _dateline_place(body: str, mentions, date: DateSpan):
 
 
 def _opening_place(body: str, mentions, date: DateSpan):
-    m = _DATELINE.match(body)
+    at = 1 if body[:1] in "*_" and body[1:2] not in "*_" else 0  # a caption's italics ("*Kraków, 18 March — ...*")
+    m = _DATELINE.match(body, at)
     if m is None:
         return None
     after = _DATELINE_AFTER.match(body, m.end())
     if after is None or (after.group(1) is None and date.char_start != after.end()):
         return None  # "Kenya, Uganda and Tanzania ...": a list, not a dateline
-    if mentions and mentions[0].start == 0 and mentions[0].end == m.end():
+    if mentions and mentions[0].start == at and mentions[0].end == m.end():
         return mentions[0] if mentions[0].kind == "city" else None  # "Kenya, 12 May": no place of filing
     place = m.group()
     if not place.isupper():
         return None
     found = ctry.find_mentions(place.title())  # wire style writes the place in capitals
     if found and found[0].start == 0 and found[0].end == len(place) and found[0].kind == "city":
-        return ctry.Mention(found[0].iso3, 0, len(place), found[0].surface, "city")
+        return ctry.Mention(found[0].iso3, at, at + len(place), found[0].surface, "city")
     return None
 
 
