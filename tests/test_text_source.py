@@ -1244,3 +1244,11 @@ def test_a_press_release_is_dated_by_its_story_before_its_dateline():
             "forum on flood control that closed on Tuesday at Wuhan University.\n")
     events = extract(page, "releases.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-09-28", "2022-10-18"]
+
+
+def test_short_items_that_open_with_their_dates_stay_items_though_one_dates_the_page():
+    # The first item is short enough to read as the page's date line; it is still an item, and the next is no plan.
+    page = ("Notes 2022\n\n12 May 2022: Kenyan teachers visited Hangzhou.\n\n"
+            "20 May 2022: a choir from Lusaka sang in Wuhan.\n")
+    events = extract(page, "notes.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-05-12", "2022-05-20"]

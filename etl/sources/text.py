@@ -693,9 +693,11 @@ def _leading(block: Block, ctx: _Context) -> DateSpan | None:
         return None
     span = (leading_date(text, ctx.default_year, within=LEADING_DATE_WITHIN) or _date_field(text, ctx)
             or _under_title(text, ctx) or _after_run_in_head(text, ctx))
-    if span is None or (ctx.pub is not None and block.start + span.char_start == ctx.pub.char_start
-                        and "\n" not in text):
-        return None  # (a line of its own that dates the page: "Export generated: 2023-11-20 09:14 | Secretariat")
+    if span is None or (ctx.pub is not None and span.char_start > 0 and "\n" not in text
+                        and block.start + span.char_start == ctx.pub.char_start):
+        # A labelled line of its own that dates the page ("Export generated: 2023-11-20 09:14 | Secretariat"); a
+        # short item that opens with its date ("12 May: ...") may date the page too, and stays an item.
+        return None
     # Every plan phrase ends in "to": most items have none there, and the search is spared.
     end = span.char_end
     if "to" in text[end:end + 48].lower() and _PLAN.search(text, end, end + 48):
