@@ -1252,3 +1252,11 @@ def test_short_items_that_open_with_their_dates_stay_items_though_one_dates_the_
             "20 May 2022: a choir from Lusaka sang in Wuhan.\n")
     events = extract(page, "notes.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-05-12", "2022-05-20"]
+
+
+def test_an_item_that_opens_like_a_back_reference_but_is_later_stays_an_item():
+    page = ("Bulletin 2022\n\nOn 3 May, a delegation from Kenya visited Hangzhou and met the city's friendship "
+            "association.\n\nThe exhibition, which opened on 12 June in Lusaka, drew more than 300 visitors to "
+            "photographs of Hangzhou.\n")
+    events = extract(page, "bulletin.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2022-05-03", "2022-06-12"]

@@ -588,8 +588,9 @@ def _bulletin_items(leads, ctx: _Context):
     with a title line as items do: "DAEGU DELEGATION RETURNS" over "A delegation ... was in Qingdao on 2 March.")"""
     items, last = [], None
     for block, lead in leads:
-        if lead is not None and items and _BACK_REFERENCE.fullmatch(block.text, 0, lead.char_start):
-            items[-1] = _begun(items[-1], lead)  # "The camp, which opened on May 30, ...": more on the item before
+        if lead is not None and items and _BACK_REFERENCE.fullmatch(block.text, 0, lead.char_start) and (
+                begun := _begun(items[-1], lead)) is not items[-1]:
+            items[-1] = begun  # "The camp, which opened on May 30, ...": more on the item before
         elif lead is not None:
             items.append((block, lead, "text:bulletin-item"))
             last = lead
