@@ -977,8 +977,9 @@ def _build_towns() -> dict[str, City]:
     towns: dict[str, City] = {}
     for c in cities:
         name, iso3 = c["name"], iso3_of.get(c["countrycode"])
-        if (iso3 is None or not TOWN_MIN_POPULATION <= c["population"] < CITY_MIN_POPULATION or shared[_key(name)] > 1 or len(name) < 5
-                or name in _CITY_STOPWORDS or name in _TOWN_STOPWORDS or not _TOWN_NAME.fullmatch(name)):
+        sized = TOWN_MIN_POPULATION <= c["population"] < CITY_MIN_POPULATION
+        if (iso3 is None or not sized or shared[_key(name)] > 1 or len(name) < 5 or name in _CITY_STOPWORDS
+                or name in _TOWN_STOPWORDS or not _TOWN_NAME.fullmatch(name)):
             continue
         record = City(name, iso3, c["latitude"], c["longitude"], int(c["population"]))
         towns.update(dict.fromkeys(_city_forms(name), record))
@@ -1225,8 +1226,8 @@ def _city_allowed(text: str, start: int) -> bool:
 
 
 def _town_cued(text: str, start: int, end: int) -> bool:
-    """A town's name names the town after a word that places something ("in Esbjerg", "at Stirling", "from Njoro"),
-    and not as the first word of a longer name ("in Stirling Castle", "at Ho Teaching Hospital")."""
+    """A town's name names the town after a word that places something ("in Esbjerg", "from Hohoe"), and not as the
+    first word of a longer name ("at Esbjerg Main Library")."""
     # Every cue ends in "n", "t", "r", "o" or "m" and a space: a string test spares most names the search.
     return (text[start - 2:start - 1] in _CUE_LAST_LETTERS and _TOWN_BEFORE.search(text, max(0, start - 8), start)
             is not None and _NAME_GOES_ON.match(text, end) is None)
