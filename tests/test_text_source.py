@@ -1260,3 +1260,14 @@ def test_an_item_that_opens_like_a_back_reference_but_is_later_stays_an_item():
             "photographs of Hangzhou.\n")
     events = extract(page, "bulletin.txt").events
     assert [d.date().isoformat() for d in events.start_date] == ["2022-05-03", "2022-06-12"]
+
+
+def test_a_wire_item_of_the_weekend_is_dated_to_the_weekend_before_its_dateline():
+    page = ("FOR IMMEDIATE RELEASE\n\nOpera troupe in Kobe\n\n"
+            "KOBE, Japan, April 22, 2024 /Newswire/ -- Some thirty performers of a Tianjin opera troupe gave two "
+            "shows in Kobe over the weekend to mark forty years of friendship between the two port cities.\n\n###\n\n"
+            "FOR IMMEDIATE RELEASE\n\nTeachers visit Tianjin\n\n"
+            "TIANJIN, China, May 6, 2024 /Newswire/ -- Twelve teachers from Kobe visited three Tianjin schools on "
+            "Friday and gave classes in Japanese.\n")
+    row = extract(page, "releases.txt").events.iloc[0]
+    assert (row.start_date.date().isoformat(), row.end_date.date().isoformat()) == ("2024-04-20", "2024-04-21")

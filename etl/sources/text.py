@@ -720,11 +720,18 @@ def _dispatched(text: str, span: DateSpan) -> DateSpan:
     own = leading_date(text[opening:], span.start.year, within=LEADING_DATE_WITHIN)
     if own is not None and own.precision != "year" and own.start <= span.start:
         return DateSpan(own.start, own.end, own.precision, span.char_start, span.char_end, span.text)
-    if "day" not in text[span.char_end:span.char_end + _DISPATCH_LEAD]:
+    if "day" not in text[span.char_end:span.char_end + _DISPATCH_LEAD] and "weekend" not in text[
+            span.char_end:span.char_end + _DISPATCH_LEAD]:
         return span  # every weekday ends in "day": most items name none
     lead = text[span.char_end:lead_end(text, span.char_end)]
     day = _weekday_before(lead, span.start)
+    if day is None and _WEEKEND.search(lead) and not _FUTURE.search(lead):
+        saturday = span.start - timedelta(days=(span.start.weekday() - 5) % 7 or 7)  # the weekend before the filing
+        return DateSpan(saturday, saturday + timedelta(days=1), "day", span.char_start, span.char_end, span.text)
     return span if day is None else DateSpan(day.start, day.end, "day", span.char_start, span.char_end, span.text)
+
+
+_WEEKEND = re.compile(r"\b(?:over|during|at|on)\s+the\s+weekend\b", re.IGNORECASE)
 
 
 _DISPATCH_LEAD = 400
