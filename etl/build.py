@@ -243,16 +243,15 @@ def _event_frames(results: list[Result]) -> list[pd.DataFrame]:
     """Each result's events as a frame, in order, except that the rows of consecutive :class:`EventRows` results
     (a directory of bulletins) make one frame: typed and conformed once, not once per file."""
     frames, rows = [], []
-    for result in results:
-        if isinstance(result.events, EventRows):
+    for result in [*results, None]:  # None: the end, where the last run of rows is typed too
+        if result is not None and isinstance(result.events, EventRows):
             rows += result.events.rows
             continue
         if rows:
             frames.append(conform(EventRows(rows, EVENT_COLUMNS).frame()))
             rows = []
-        frames.append(result.events)
-    if rows:
-        frames.append(conform(EventRows(rows, EVENT_COLUMNS).frame()))
+        if result is not None:
+            frames.append(result.events)
     return frames
 
 

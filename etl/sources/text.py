@@ -571,10 +571,15 @@ def _held(items, rejects, source: str):
     "Status: upcoming") moved to the rejects."""
     if not any("tatus" in block.text for block, _, _ in items):
         return items, rejects
-    unheld = [(block, m.group("status")) for block, _, _ in items if (m := _NOT_HELD.search(block.text))]
-    return ([item for item in items if not _NOT_HELD.search(item[0].text)],
-            rejects + [(source, f"offset {block.start}", f"not held (status: {status.lower()})", shorten(block.text, 120))
-                       for block, status in unheld])
+    held, unheld = [], []
+    for item in items:
+        m = _NOT_HELD.search(item[0].text)
+        if m is None:
+            held.append(item)
+        else:
+            unheld.append((source, f"offset {item[0].start}", f"not held (status: {m.group('status').lower()})",
+                           shorten(item[0].text, 120)))
+    return held, rejects + unheld
 
 
 _NOT_HELD = re.compile("^" + _field("status") + r"[^\S\n]*(?P<status>cancell?ed|postponed|upcoming|planned|scheduled)\b",
@@ -720,13 +725,13 @@ def _dispatched(text: str, span: DateSpan) -> DateSpan:
     own = leading_date(text[opening:], span.start.year, within=LEADING_DATE_WITHIN)
     if own is not None and own.precision != "year" and own.start <= span.start:
         return DateSpan(own.start, own.end, own.precision, span.char_start, span.char_end, span.text)
-    if "day" not in text[span.char_end:span.char_end + _DISPATCH_LEAD] and "weekend" not in text[
-            span.char_end:span.char_end + _DISPATCH_LEAD]:
+    window = text[span.char_end:span.char_end + _DISPATCH_LEAD]
+    if "day" not in window and "weekend" not in window:
         return span  # every weekday ends in "day": most items name none
     lead = text[span.char_end:lead_end(text, span.char_end)]
     day = _weekday_before(lead, span.start)
     if day is None and _WEEKEND.search(lead) and not _FUTURE.search(lead):
-        saturday = span.start - timedelta(days=(span.start.weekday() - 5) % 7 or 7)  # the weekend before the filing
+        saturday = _saturday_before(span.start)
         return DateSpan(saturday, saturday + timedelta(days=1), "day", span.char_start, span.char_end, span.text)
     return span if day is None else DateSpan(day.start, day.end, "day", span.char_start, span.char_end, span.text)
 
@@ -1110,9 +1115,14 @@ def _relative_opening(text: str, ctx: _Context, cued: bool = True) -> DateSpan |
         last = day.replace(day=1) - timedelta(days=1)
         return DateSpan(last.replace(day=1), last, "month", m.start(), m.end(), m.group())
     elif m.group("weekend"):
-        saturday = day - timedelta(days=(day.weekday() - 5) % 7 or 7)
+        saturday = _saturday_before(day)
         return DateSpan(saturday, saturday + timedelta(days=1), "day", m.start(), m.end(), m.group())
     return DateSpan(day, day, "day", m.start(), m.end(), m.group())
+
+
+def _saturday_before(day: date) -> date:
+    """The Saturday of the last weekend before ``day`` (a Saturday's or a Sunday's own weekend counts as before)."""
+    return day - timedelta(days=(day.weekday() - 5) % 7 or 7)
 
 
 _AGO = re.compile(
@@ -1467,7 +1477,7 @@ def _bracketed_place(body: str, mentions, date: DateSpan):
 
 
 # A place of one to four words opening the item, then a comma and the date, or a dash.
-_DATELINE = re.compile(r"[A-Z][\w'’.-]*(?:[ ][A-Z][\w'’.-]*){0,3}(?=\s*(?:,|—|–|--|\())")
+_DATELINE = re.compile(_PLACE_WORDS + r"(?=\s*(?:,|—|–|--|\())")
 _DATELINE_AFTER = re.compile(r"\s*(?:(—|–|--)|,\s*|\(\s*)")
 
 
