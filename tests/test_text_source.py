@@ -135,6 +135,32 @@ def test_rows_typed_together_give_the_frames_typed_one_by_one(monkeypatch):
     pd.testing.assert_frame_equal(together.rejects, one_by_one.rejects)
 
 
+def test_extract_rows_pauses_the_garbage_collector_and_restores_it(monkeypatch):
+    # Its rows and matches are many short-lived containers: collections during a call cost ~9% of it and free
+    # nothing (the reads hold no cycles). The caller's setting must come back, whatever it was.
+    import gc
+
+    seen = []
+    real_rows = text_source._rows
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real_rows(*args)
+
+    monkeypatch.setattr(text_source, "_rows", spy)
+    page = ("Work Bulletin (2019.1-2019.6)\n\nOn 3 May, ten teachers from Kenya visited Hangzhou.\n\n"
+            "On 9 June, the association held a forum with Polish scholars in Beijing.")
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            rows, _ = text_source.extract_rows(page, "p.txt")
+            assert len(rows) == 2 and gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False]
+
+
 def test_list_page_items_take_their_own_date_lines():
     events = read(DATA / "list_page.txt", Options()).events.frame()
     assert [d.date().isoformat() for d in events.start_date] == ["2019-04-11", "2019-03-02"]

@@ -52,6 +52,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from etl.arrays import gc_paused
 from etl.errors import InputError
 from etl.io import read_text
 from etl.normalize import countries as ctry
@@ -183,6 +184,7 @@ def extract(text: str, source: str, options: Options = Options()) -> Result:
     return Result(events=EventRows(rows, ROW_COLUMNS).frame(), rejects=reject_rows(rejects))
 
 
+@gc_paused
 def extract_rows(text: str, source: str, options: Options = Options()) -> tuple[list[dict], list[tuple]]:
     """Events from already-decoded text (the pure core of :func:`read`): plain rows in :data:`ROW_COLUMNS`
     (see :func:`etl.schema.typed_frame`), and rejects as ``(source, location, reason, detail)``."""
