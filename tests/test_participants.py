@@ -31,6 +31,9 @@ HEADCOUNT_CASES = [
     ("In June, twelve of our retired teachers taught summer classes in Vientiane.", (12, "exact")),  # the side's own
     ("Two of the delegates spoke at the opening.", None),  # a subset of others: no head-count
     ("Five acupuncturists from Guangzhou gave free treatment for three weeks.", (5, "exact")),
+    ("Over three days, September 13-15, nine presidents and vice-presidents of Thai colleges toured two campuses.",
+     (9, "exact")),
+    ("In late August, more than 30 historians and archaeologists from Oman met in Muscat.", (30, "more_than")),
     # a labelled field of an entry
     ("Venue: Bratislava\nParticipants: 150\nSummary: Tea masters met importers.", (150, "exact")),
     ("Attendance: about 1,200", (1200, "about")),

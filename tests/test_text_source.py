@@ -187,7 +187,8 @@ def test_home_setting_changes_counterparts():
 @pytest.mark.parametrize(
     "line",
     ["Log in | Register", "Font size: big middle small", "Previous Article", "Copyright 2020 Example Society",
-     "© 2021 All rights reserved", "Source: Foreign Affairs Office", "en_GBEnglish (UK)", "Views: 1,204",
+     "© 2021 All rights reserved", "Source: Foreign Affairs Office",
+     "Copyright © 2012-2024 Friendship Society of Ningbo. All rights reserved.", "en_GBEnglish (UK)", "Views: 1,204",
      "Subscribe to our newsletter", "Sign up for updates", "This site uses cookies."],
 )
 def test_chrome_lines(line):
@@ -643,6 +644,38 @@ def test_list_item_dated_by_its_own_summary_before_the_posting_date():
     got = [(d.date().isoformat(), e.date().isoformat()) for d, e in zip(events.start_date, events.end_date, strict=True)]
     # its own dates; the posting date where the summary gives none, or one after the posting (a plan)
     assert got == [("2022-03-02", "2022-03-06"), ("2022-03-20", "2022-03-20"), ("2022-03-28", "2022-03-28")]
+
+
+def test_list_items_dated_by_an_uncued_opening_date_yesterday_or_a_stay_across_the_new_year():
+    page = ("Harbour City Friendship Society: news\n\n"
+            "Malagasy choir in town\nThirty singers from Antananarivo got together on 4 December with pupils of a "
+            "Xiamen music school for an evening of songs.\n[2023/12/09]\n\n"
+            "Dairy accord\nThe society and a farmers' union of Nakuru yesterday put their names to a memorandum on "
+            "training young herders.\n[2023/11/28]\n\n"
+            "Winter guests\nTwenty pupils from Sapporo lived with Xiamen families from December 28 to January 3 and "
+            "learnt to cut paper lanterns.\n[2024/01/06]\n\n"
+            "Footer\n\nCopyright © 2015-2024 Harbour City Friendship Society. All rights reserved.\n")
+    events = extract(page, "list.txt").events
+    got = [(d.date().isoformat(), e.date().isoformat()) for d, e in zip(events.start_date, events.end_date, strict=True)]
+    # The copyright line's years date no summary: the date lines still come after their items.
+    assert got == [("2023-12-04", "2023-12-04"), ("2023-11-27", "2023-11-27"), ("2023-12-28", "2024-01-03")]
+
+
+@pytest.mark.parametrize("title", [
+    "Notice on the spring call for twinning project proposals",
+    "PUBLIC NOTICE: visa counter closed for an audit",
+    "Office hours over the Spring Festival",
+    "Call for proposals: youth exchange grants",
+])
+def test_a_notice_in_a_list_is_a_reject_not_an_event(title):
+    page = ("Lakeside Friendship Council: news\n\n"
+            f"{title}\nMember groups may write to us from 3 to 14 March; forms are on the downloads page.\n"
+            "[2024/02/20]\n\n"
+            "Dutch growers in Kunming\nEleven tulip growers from Lisse met flower farmers of Yunnan on 12 February "
+            "and visited the auction hall.\n[2024/02/16]\n")
+    result = extract(page, "list.txt")
+    assert [d.date().isoformat() for d in result.events.start_date] == ["2024-02-12"]
+    assert result.rejects.reason.tolist() == ["a notice, not a report of an event"]
 
 
 def test_news_story_dated_by_the_first_date_its_opening_gives():

@@ -89,7 +89,12 @@ _PEOPLE = _words(
     agronomists breeders carvers sculptors veterinarians horticulturists consuls lawmakers deputies councillors
     councilors imams pastors acupuncturists herbalists therapists nutritionists economists traders importers
     exporters buyers vendors agents paddlers anglers acrobats rangers innovators inventors founders coaches
-    developers programmers friends beginners newcomers enthusiasts"""
+    developers programmers friends beginners newcomers enthusiasts presidents vice-presidents rectors deans
+    chairpersons chairmen chairwomen historians archaeologists archeologists politicians linguists sinologists
+    geologists biologists ecologists botanists chemists physicists mathematicians statisticians sociologists
+    anthropologists psychologists educationists educationalists clinicians ophthalmologists optometrists
+    paediatricians pediatricians obstetricians gynaecologists cardiologists oncologists anaesthetists
+    anesthetists radiologists dietitians electricians mechanics carpenters welders masons plumbers"""
 )
 # Ranked below other people nouns: they often count an organization's membership or payroll.
 _WEAK_PEOPLE = frozenset({"members", "member", "employees", "staff", "workers", "residents", "citizens", "personnel",

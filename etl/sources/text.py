@@ -198,7 +198,7 @@ def _rows(text: str, source: str, options: Options) -> tuple[list[dict], list[tu
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
     context = _Context.of(text, blocks, options.home)
     items, rejects = _items(text, blocks, context, source)
-    items, rejects = _held(items, rejects, source)
+    items, rejects = _held(*_notices(items, rejects, source), source)
     if not items and not rejects:  # nothing to read is worth saying: a page that yields nothing is not dropped silently
         rejects = [(source, f"offset {blocks[0].start}", "no dated event found", shorten(blocks[0].text, 120))]
     return [_event(text, block, date, method, context, source) for block, date, method in items], rejects
@@ -447,10 +447,14 @@ def is_chrome(block: str) -> bool:
     such as "On 2 May, 30 pupils subscribed to a pen-pal scheme.")."""
     if block[:1] in "FSTDRMCfstdrmc" and _is_mail_header(block) or _UPDATED_LINE.match(block):
         return True
+    if len(block) < 160 and _RIGHTS.search(block):
+        return True  # its years ("© 2012-2024 ...") date no report
     return len(block) < 160 and bool(_CHROME.search(block)) and not (
         _reports(block) and leading_date(block, 2000, within=LEADING_DATE_WITHIN) is not None)
 
 
+# A rights notice: "film copyright" in a sentence is a report's words (as in _CHROME).
+_RIGHTS = re.compile(r"©|^\W*copyright\b|\ball rights reserved\b", re.IGNORECASE)
 # "*Page last updated 3 February 2020 · Maintained by ...": when the page changed, however long the line.
 _UPDATED_LINE = re.compile(r"[^\w\n]*(?:page\s+)?(?:last\s+)?(?:updated|modified)\b(?![^\n]*\n)", re.IGNORECASE)
 
@@ -582,6 +586,24 @@ def _held(items, rejects, source: str):
             unheld.append((source, f"offset {item[0].start}", f"not held (status: {m.group('status').lower()})",
                            shorten(item[0].text, 120)))
     return held, rejects + unheld
+
+
+def _notices(items, rejects, source: str):
+    """Items and rejects, with the entries titled as notices ("Notice on the 2024 call for proposals", "Office hours
+    during the holiday", "PUBLIC NOTICE: ...") moved to the rejects: their dates are deadlines and closures."""
+    kept = [item for item in items if not _NOTICE_TITLE.match(item[0].text)]
+    if len(kept) == len(items):
+        return items, rejects
+    return kept, rejects + [(source, f"offset {block.start}", "a notice, not a report of an event", shorten(block.text, 120))
+                            for block, _, _ in items if _NOTICE_TITLE.match(block.text)]
+
+
+_NOTICE_TITLE = re.compile(
+    r"[^\w\n]*(?:(?:public|official|important)\s+)?(?:notice|announcement|notification)\b"
+    r"|[^\w\n]*(?:office|opening|business)\s+hours\b"
+    r"|[^\w\n]*call\s+for\s+(?:applications|papers|proposals|entries|nominations|volunteers)\b"
+    r"|[^\w\n]*holiday\s+(?:closure|notice|arrangements?|schedule)\b",
+    re.IGNORECASE)
 
 
 _NOT_HELD = re.compile("^" + _field("status") + r"[^\S\n]*(?P<status>cancell?ed|postponed|upcoming|planned|scheduled)\b",
@@ -904,15 +926,26 @@ def _title_and_summary(blocks: list[Block], i: int) -> list[Block]:
 def _own_date(summary: Block, start: int, posted: DateSpan) -> DateSpan | None:
     """The date an item's summary gives the event, when dated apart from the day it was posted: the date it opens
     with ("From 14 to 18 June, ..."), else the date of its first sentence that reports an event ("The final took
-    place at the university on 11 June"); on or before the day of posting, within a year of it.  Offsets index
-    the item (from ``start``)."""
+    place at the university on 11 June"), else the first day or month its opening names ("Some sixty students came
+    together on 2 December ...", "... yesterday signed ..."); on or before the day of posting, within a year of it.
+    A date without a year that would fall after the posting is the year before's when that is a few months at
+    most before it ("December 27 to January 2" posted on 5 January; "2 to 6 May" posted in March is a plan).
+    Offsets index the item (from ``start``)."""
+    ctx = _Context("", None, posted, posted.start.year)
     own = leading_date(summary.text, posted.start.year, within=LEADING_DATE_WITHIN)
     if own is None:
-        told = _event_sentence_date(summary.text, _Context("", None, posted, posted.start.year), news=True)
-        own = told if told is not None and told.precision != "year" else None
-    if own is None or own.start > posted.end or (posted.start - own.start).days > 366:
+        told = _event_sentence_date(summary.text, ctx, news=True)
+        own = told if told is not None and told.precision != "year" else _first_date(summary.text, ctx)
+    if own is None:
+        return None
+    if own.start > posted.end and (posted.start - _not_after(own, posted).start).days <= _NEW_YEAR_DAYS:
+        own = _not_after(own, posted)
+    if own.start > posted.end or (posted.start - own.start).days > 366:
         return None
     return shift_span(own, summary.start - start)
+
+
+_NEW_YEAR_DAYS = 92  # how long before its posting an item across the new year may have begun
 
 
 def _date_groups(blocks: list[Block]) -> list[tuple[Block, list[Block]]]:
@@ -1072,7 +1105,21 @@ def _first_date(text: str, ctx: _Context) -> DateSpan | None:
     names before the publication date ("last Friday" in a page of Monday 22 July is Friday 19 July)."""
     opening = text[:_STORY_OPENING]
     told = next((d for d in _reported_dates(opening, ctx) if d.precision != "year"), None)
-    return told or (_weekday_before(opening, ctx.pub.start) if ctx.pub and ctx.pub.precision == "day" else None)
+    if told is not None or ctx.pub is None or ctx.pub.precision != "day":
+        return told
+    return _weekday_before(opening, ctx.pub.start) or _yesterday_in(opening[: lead_end(opening)], ctx.pub.start)
+
+
+def _yesterday_in(sentence: str, published: date) -> DateSpan | None:
+    """The day before ``published`` where a sentence says "yesterday" ("The two sides yesterday signed ...")."""
+    m = _YESTERDAY.search(sentence)
+    if m is None or _FUTURE.search(sentence, 0, m.start()):
+        return None
+    day = published - timedelta(days=2 if m.group("before") else 1)
+    return DateSpan(day, day, "day", m.start(), m.end(), m.group())
+
+
+_YESTERDAY = re.compile(r"\b(?P<before>the\s+day\s+before\s+)?yesterday\b", re.IGNORECASE)
 
 
 def _reports_now(text: str, ctx: _Context) -> bool:
