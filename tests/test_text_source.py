@@ -678,6 +678,35 @@ def test_a_notice_in_a_list_is_a_reject_not_an_event(title):
     assert result.rejects.reason.tolist() == ["a notice, not a report of an event"]
 
 
+def test_a_paragraph_that_tells_two_events_gives_two():
+    page = ("Harbin Friendship Association: work bulletin (2022.7-2022.12)\n\n"
+            "On 9th August, the Association held a summer reading camp with Mongolian pupils in Manzhouli. "
+            "Two days later, the Ulaanbaatar Fine Arts School opened an exhibition of children's drawings in Hailar "
+            "with sixty works.\n\n"
+            "On 2nd September, a delegation of eight Polish mayors arrived in Harbin. The next day the delegation "
+            "toured a dairy farm and met the city's deputy mayor. They flew home on 5th September.\n\n"
+            "On 14 October, the Sino-Korean forum on cold-region building opened in Harbin with 150 engineers. Its sessions will end on 16 October. In "
+            "the afternoon, Harbin and the Korean city of Chuncheon signed a memorandum on youth exchanges.\n")
+    events = extract(page, "bulletin.txt").events
+    got = [(d.date().isoformat(), e.date().isoformat(), m) for d, e, m in
+           zip(events.start_date, events.end_date, events.method, strict=True)]
+    assert got == [
+        ("2022-08-09", "2022-08-09", "text:bulletin-item"),
+        ("2022-08-11", "2022-08-11", "text:paragraph-part"),  # a new actor, a day counted from the first
+        # the delegation's next days go on with its visit: one event
+        ("2022-09-02", "2022-09-02", "text:bulletin-item"),
+        ("2022-10-14", "2022-10-14", "text:bulletin-item"),
+        ("2022-10-14", "2022-10-14", "text:paragraph-part"),  # the same day, another event (and no part for a plan)
+    ]
+    # each part is read from its own words: an exhibition; an agreement that names Korea; the forum's head-count
+    assert events.event_type.tolist()[1] == "exhibition" and events.event_type.tolist()[4] == "agreement"
+    assert list(events.countries.iloc[4]) == ["KOR"] and events.participants.iloc[3] == 150
+    # the parts' spans tile the paragraph: the first ends where the second begins, less the space between
+    first, second = events.iloc[0], events.iloc[1]
+    assert page[first.source_end:second.source_start] == " "
+    assert page[second.source_start:].startswith("Two days later") and page[first.source_start:].startswith("On 9th")
+
+
 def test_news_story_dated_by_the_first_date_its_opening_gives():
     page = ("Ghanaian beekeepers finish a course in Fujian\n\nStaff writer | 2023-06-12 10:05\n\n"
             "FUZHOU — Eleven beekeepers from Kumasi, who had spent a month at an apiary school near Fuzhou, were "
@@ -1103,6 +1132,20 @@ def test_a_seasonal_issue_dates_last_year_s_months_to_last_year():
             "for the annual dinner and a lion dance.\n")
     events = extract(page, "newsletter.md").events
     assert [d.date().isoformat() for d in events.start_date] == ["2023-12-07", "2024-02-10"]
+
+
+def test_a_season_on_a_mastheads_second_line_dates_the_issue():
+    # A hard-wrapped newsletter keeps its masthead's lines in one block. The plans further down name the next year
+    # more often than the masthead names its own: the season decides.
+    page = ("RIVERTON–YANGZHOU TWINNING SOCIETY\nAutumn 2024 Newsletter · Volume 12, No. 3\n\n"
+            "Kite afternoon\nOn 14 September, forty children flew kites made with a\n"
+            "kite maker from Weifang in Riverside Park, and the guests\nfrom Yangzhou joined in for a picnic.\n\n"
+            "Teachers' visit\nOn 2 October, six teachers from Yangzhou arrived for a\n"
+            "week of classes at Riverton High and stayed with families\nof the society's members.\n\n"
+            "Coming up\nLunar New Year dinner, Saturday 1 February 2025, at the\n"
+            "town hall. The 2025 student trip to Yangzhou: sign up by\n1 March 2025.\n")
+    events = extract(page, "newsletter.txt").events
+    assert [d.date().isoformat() for d in events.start_date][:2] == ["2024-09-14", "2024-10-02"]
 
 
 def test_a_wire_item_is_dated_by_the_weekday_its_lead_names_before_the_dateline():

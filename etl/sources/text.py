@@ -199,6 +199,7 @@ def _rows(text: str, source: str, options: Options) -> tuple[list[dict], list[tu
     context = _Context.of(text, blocks, options.home)
     items, rejects = _items(text, blocks, context, source)
     items, rejects = _held(*_notices(items, rejects, source), source)
+    items = _split_parts(items, context)
     if not items and not rejects:  # nothing to read is worth saying: a page that yields nothing is not dropped silently
         rejects = [(source, f"offset {blocks[0].start}", "no dated event found", shorten(blocks[0].text, 120))]
     return [_event(text, block, date, method, context, source) for block, date, method in items], rejects
@@ -507,10 +508,11 @@ def _season_issue(head: list[Block], text: str) -> tuple | None:
     """The twelve months a seasonal issue's title looks back on ("Newsletter — Spring 2024 (Issue 41)": June 2023 to
     May 2024): its items dated "7 December" are of 2023.  Seasons as the northern hemisphere counts them by months;
     "Winter 2023" is the winter that ends in 2023, unless the page (``text``) names 2024."""
-    for block in head:
-        if "\n" in block.text or len(block.text) > _TITLE_MAX:
+    # A masthead's lines may share a block ("SISTER CITY COMMITTEE / Fall 2023 Newsletter · Volume 30, No. 3").
+    for line in (line for block in head for line in block.text.split("\n")):
+        if len(line) > _TITLE_MAX:
             continue
-        m = _SEASON_TITLE.search(block.text)
+        m = _SEASON_TITLE.search(line)
         if m:
             year = int(m.group("y2") or m.group("y"))
             if m.group("y2") and len(m.group("y2")) == 2:
@@ -586,6 +588,80 @@ def _held(items, rejects, source: str):
             unheld.append((source, f"offset {item[0].start}", f"not held (status: {m.group('status').lower()})",
                            shorten(item[0].text, 120)))
     return held, rejects + unheld
+
+
+def _split_parts(items, ctx: _Context):
+    """Items with every report or bulletin paragraph that tells two events cut in two before the sentence that opens
+    the second (see :func:`_parts`)."""
+    return [part for item in items for part in (_parts(*item, ctx) if item[2] in _SPLIT_METHODS else (item,))]
+
+
+_SPLIT_METHODS = frozenset({"text:bulletin-item", "text:bulletin-sentence", "text:news-dated-sentence",
+                            "text:news-dateline", "text:news-first-date"})
+
+
+def _parts(block: Block, span: DateSpan, method: str, ctx: _Context) -> list[tuple]:
+    """A paragraph's events: one, unless a later sentence opens on a time of its own and reports an event that is
+    not the first one's continuation.
+
+    Such a sentence opens with a date ("On 22 October, ..."), a day counted from the one before ("Two days later",
+    "The next day", "On the 15th") or the same day ("In the afternoon", "Meanwhile"), and has an event cue; what
+    follows its time is no back-reference ("they", "the delegation", "both sides"): "The next day the delegation
+    toured a farm" goes on with the visit, "Two days later, the exhibition of Lao Cai's photographers opened" does
+    not; nor does a plan ("... will ...").  A part runs to the next one; its date is its own, and what it says (places, head-count, sector) is read
+    from its own words.
+    """
+    body = block.text
+    if len(body) < 2 * MIN_EVENT_CHARS or not _PART_HINT.search(body, span.char_end):
+        return [(block, span, method)]
+    ends = _sentence_ends(body)
+    parts, cut, last = [], 0, span
+    for end in ends[:-1]:
+        at = end + _SPACES.match(body, end).end() - end
+        if at <= span.char_end or at >= len(body):
+            continue
+        when = _part_time(body, at, last, ctx)
+        if when is None or _CONTINUING.match(body, when.char_end) or _CONTINUING.match(body, at):
+            continue
+        sentence = body[at:lead_end(body, at, ends)]
+        if _FUTURE.search(sentence) or find_type_cue(fold(sentence)) is None:
+            continue  # a plan ("The camp will last to 29 April"), or no event told
+        parts.append((cut, end, last))
+        cut, last = at, when
+    if not parts:
+        return [(block, span, method)]
+    parts.append((cut, len(body), last))
+    return [(Block(block.start + a, block.start + b, body[a:b]), shift_span(when, -a), method if not a else _PART_METHOD)
+            for a, b, when in parts]
+
+
+_PART_METHOD = "text:paragraph-part"
+_SPACES = re.compile(r"\s*")
+# What may open a part: a connective, a time of day, a date's first words, a day counted from another.
+_PART_HINT = re.compile(r"[.!?。]\s+(?:On|From|In|At|During|That|The|Two|Three|A|Later|Meanwhile|Also|Then|And|Between|"
+                        r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d)")
+# The words that go on with the event before: who did it is who the sentence before spoke of.
+_CONTINUING = re.compile(
+    r"[,\s]*(?:(?:he|she|they|it|we|both|each|all|most|some|many)\b|(?:the|this|these|those|its|their|our|his|her)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:delegation|delegates|group|team|guests|visitors|participants|members|sides|two|party|"
+    r"mission|troupe|students|trainees|officials|experts|doctors|teachers|artists|volunteers|camp|course|forum|"
+    r"exhibition|event|festival|tour|visit|programme|program|week|conference|seminar|workshop)\b)",
+    re.IGNORECASE)
+
+
+def _part_time(body: str, at: int, last: DateSpan, ctx: _Context) -> DateSpan | None:
+    """The time a sentence at ``at`` opens with, when it may open an event of its own (see :func:`_parts`)."""
+    if last.precision == "day" and last.start == last.end and (m := _SAME_DAY.match(body, at)):
+        return DateSpan(last.start, last.end, "day", m.start("when"), m.end(), m.group("when"))
+    if last.precision == "day" and (m := _LATER.match(body, at)):
+        return _later_day(m, last)
+    opening = leading_date(body[at:], ctx.default_year, within=_PART_DATE_WITHIN)
+    if opening is None or opening.precision == "year" or not _new_item(opening, last, ctx):
+        return None
+    return shift_span(opening, at)
+
+
+_PART_DATE_WITHIN = 24  # "On the morning of September 13, ..."
 
 
 def _notices(items, rejects, source: str):
@@ -1067,6 +1143,11 @@ def _days_later(text: str, last: DateSpan) -> DateSpan | None:
     # guests ... held talks ..."): a cue in the first two sentences.
     if m is None or last.precision != "day" or find_type_cue(fold(text[: lead_end(text, lead_end(text))])) is None:
         return None
+    return _later_day(m, last)
+
+
+def _later_day(m: re.Match, last: DateSpan) -> DateSpan | None:
+    """The day a match of _LATER gives from ``last`` (a span to the day)."""
     if m.group("same"):
         day = last.start
     elif m.group("nth"):
@@ -1099,6 +1180,11 @@ _LATER = re.compile(
     r"|the\s+(?P<before>day\s+before|previous\s+day|preceding\s+day)|on\s+the\s+(?P<nth>[1-3]?\d)(?:st|nd|rd|th))\b",
     re.IGNORECASE)
 
+
+_SAME_DAY = re.compile(
+    _CONNECTIVE + r"(?P<when>(?:in|during)\s+the\s+(?:afternoon|evening|morning)|that\s+(?:afternoon|evening|morning|night)"
+    r"|later\s+(?:that|the\s+same)\s+day|at\s+the\s+same\s+time|meanwhile)\b[,\s]*",
+    re.IGNORECASE)
 
 def _first_date(text: str, ctx: _Context) -> DateSpan | None:
     """The first day or month the opening of a story names as the time of what it reports, or the day a weekday
