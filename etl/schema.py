@@ -51,7 +51,9 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("event_type", "string", "What kind of activity it was; one code.", False, "event_types"),
     Column("sector", "string", "The primary sector.", False, "sectors"),
     Column("sectors", "list", "Every sector that applies, primary first.", False, "sectors"),
-    Column("host_iso3", "string", "ISO 3166-1 alpha-3 code of the country where it took place (XKX for Kosovo)."),
+    Column("host_iso3", "string", "ISO 3166-1 alpha-3 code of the country where it took place (XKX for Kosovo). A "
+           "narrative item that names no place, only where its guests come from, is placed on the reporting side "
+           "(home_iso3), with a lower confidence; one that names a place no index knows is left empty."),
     Column("host_city", "string", "City, or Chinese province/city, where it took place."),
     Column("lat", "float64", "Latitude of the host city, else of the host country's centroid."),
     Column("lon", "float64", "Longitude of the host city, else of the host country's centroid."),

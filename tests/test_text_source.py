@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from etl.errors import InputError
 from etl.normalize import dates
+from etl.normalize.countries import Mention
 from etl.sources import text as text_source
 from etl.sources.base import Options
 from etl.sources.text import extract, html_to_text, is_chrome, read, split_blocks
@@ -409,10 +410,11 @@ def test_full_stop_pattern_is_the_sentence_end_pattern_without_other_stops(text)
                                     "text:news-dateline"])
 def test_confidence_rounds_each_score_as_before(method):
     for kind_conf in [0.0, 0.24, 0.32, 0.4, 0.48, 0.5, 0.56, 0.64, 0.7, 0.8, 0.9, 1.0, 1.7, -3.0]:
-        for host in (None, "host"):
+        read, inferred = Mention("KEN", 0, 5, "Kenya", "name"), Mention("CHN", 0, 0, "", "home")
+        for host, weight in ((None, 0.0), (read, 0.15), (inferred, 0.05)):  # a venue read weighs more than one inferred
             for precision in ("day", "month", "year"):
                 date_span = text_source.DateSpan(date(2020, 1, 1), date(2020, 1, 1), precision, 0, 0, "")
-                score = 0.35 + 0.35 * kind_conf + (0.15 if host else 0.0)
+                score = 0.35 + 0.35 * kind_conf + weight
                 score += 0.15 if method == "text:bulletin-item" or precision == "day" else 0.05
                 score -= {"text:news-publication-date": 0.2, "text:news-dateline": 0.1}.get(method, 0.0)
                 for _ in range(2):  # computed, then from the cache
@@ -479,10 +481,10 @@ def test_title_names_the_place_once():
 @pytest.mark.parametrize(
     ("item", "host"),
     [
-        # where visitors come from is no venue
-        ("On 12 April, a group of Uzbek journalists called on the association to talk about joint reporting.", None),
-        ("On 2 April, the vice president received the Ambassador of Nepal to discuss school partnerships.", None),
-        ("On 12 March, an online seminar on rural roads drew 60 officials from Laos, Cambodia and Myanmar.", None),
+        # where visitors come from is no venue: with no place named, the reporting side received them
+        ("On 12 April, a group of Uzbek journalists called on the association to talk about joint reporting.", "CHN"),
+        ("On 2 April, the vice president received the Ambassador of Nepal to discuss school partnerships.", "CHN"),
+        ("On 12 March, an online seminar on rural roads drew 60 officials from Laos, Cambodia and Myanmar.", "CHN"),
         ("On 9 May, a Japan youth delegation of 20 toured a tea farm and a middle school in Hangzhou.", "CHN"),
         # a venue named after them still wins, and a place that is not an origin stays the host
         ("On 12 April, Uzbek journalists visited the desert research station in Tashkent for two days.", "UZB"),
@@ -537,6 +539,34 @@ def _first_item(item: str):
     """The event of ``item`` in a small 2021 bulletin where a second dated item follows it."""
     page = f"Notes (2021)\n\n{item}\n\nOn 30 May, a choir from Kunming sang in Hanoi, Vietnam, for a crowd of 300.\n"
     return extract(page, "notes.txt").events.iloc[0]
+
+
+@pytest.mark.parametrize(("item", "host"), [
+    # no place named but where the guests come from: the reporting side received them
+    ("On 3 May, twenty Kenyan teachers finished a course run by our college on lesson design.", "CHN"),
+    ("On 3 May, the Vice President received a delegation from Almaty, Kazakhstan, at the office.", "CHN"),
+    ("On 3 May, the association signed an accord with a visiting Vietnamese youth delegation.", "CHN"),
+    # a hyphenated word between the demonym and the people noun keeps the demonym an origin
+    ("On 3 May, some thirty Kenyan primary-school teachers were guests of the Yunnan Provincial NGO Network.", "CHN"),
+    # a place the indexes do not know may be the venue, and an item that names no country says nothing of where
+    ("On 3 May, representatives of the federation attended the executive board meeting of the WHO.", None),
+    ("On 3 May, forty-one members met for the yearly dinner in Stirling and elected a chair.", None),
+    ("On 3 May, eleven nurses finished a course in the Volta region, taught by visiting doctors.", None),
+    # a foreign place that is nobody's origin is the venue, found as before
+    ("On 3 May, our teachers opened a summer school for forty pupils in Kandy, Sri Lanka.", "LKA"),
+])
+def test_an_item_that_names_no_venue_happened_on_the_reporting_side(item, host):
+    row = _first_item(item)
+    assert (row.host_iso3 if isinstance(row.host_iso3, str) else None) == host
+    if host == "CHN":
+        assert pd.isna(row.host_city)  # no city was named
+
+
+def test_an_inferred_venue_weighs_less_in_the_confidence():
+    inferred = _first_item("On 3 May, twenty Kenyan teachers finished a course run by our college on lesson design.")
+    read = _first_item("On 3 May, twenty Kenyan teachers finished a course run by our college in Hangzhou.")
+    assert (inferred.host_iso3, read.host_iso3) == ("CHN", "CHN")
+    assert inferred.confidence < read.confidence
 
 
 MONTHLY = """Riverbank Friendship Society: notes for the third quarter of 2020

@@ -1430,7 +1430,8 @@ def _event(text: str, block: Block, date: DateSpan, method: str, ctx: _Context, 
     columns = ctx.columns.get(block.start)
     host = ((columns and row_place(body, columns, mentions)) or _dateline_place(body, mentions, date)
             or ("|" in body and _last_cell_place(body, mentions))
-            or (":" in body and _venue_field_place(body, mentions)) or _host(body, first, lead, mentions, ctx.home))
+            or (":" in body and _venue_field_place(body, mentions)) or _host(body, first, lead, mentions, ctx.home)
+            or _home_venue(body, mentions, ctx.home))
     counterparts = _counterparts(mentions, host, ctx.home)
     kind = classify(body[first:], lead - first, [(o.start - first, o.end - first) for o in orgs if o.start >= first])
     head = row_count(body, columns) if columns and "participants" in columns else find_headcount(body)
@@ -1556,6 +1557,38 @@ def _host(body: str, first: int, lead: int, mentions, home: str):
     return next((m for m in in_lead if m.iso3 == home and m.kind in ("city", "name")), None)
 
 
+def _home_venue(body: str, mentions, home: str):
+    """The reporting side as the venue of an item that names none, when it names no foreign place but where its
+    guests come from ("Twenty Kenyan teachers finished a course run by our college", "the Association received a
+    delegation from Almaty"): what a bulletin reports without a place happened at home.  None when the item names a
+    place the indexes do not know ("in Stirling", "in the Volta region"): that may be the venue.  None when it names
+    no country at all: "representatives attended the WHO board's meeting" says nothing of where."""
+    if not mentions:
+        return None
+    last = None
+    for m in mentions:
+        if _is_origin(body, m, last):
+            last = m
+        elif m.iso3 != home and m.kind in ("name", "city"):
+            return None
+    known = {m.start for m in mentions}
+    if any(m.start("place") not in known and m.group("place") not in _NOT_PLACES for m in _IN_CAPITALISED.finditer(body)):
+        return None
+    return ctry.Mention(home, 0, 0, "", "home")
+
+
+# "in Stirling", "in the Volta and Oti regions": a place the indexes may not know.
+_IN_CAPITALISED = re.compile(r"\bin\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]+)")
+_NOT_PLACES = frozenset((
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "Spring", "Summer", "Autumn", "Fall", "Winter",  # "in March", "in Spring 2023"
+    "Chinese", "English", "French", "Spanish", "Russian", "Arabic", "German", "Japanese", "Korean", "Portuguese",
+    "Mandarin", "Cantonese",  # "taught in Chinese"
+    "Total", "Addition", "Particular", "Person", "Response", "Honour", "Honor", "Memory", "Support", "Return", "Turn",
+    "Order", "Line", "Time",  # title case: "Concert in Memory of ...", "Forum in Support of ..."
+))
+
+
 def _last_cell_place(body: str, mentions):
     """In a row of a table written as text ("14 May 2019 | Youth forum | Partner | Nanning"), the place the last
     cell names, else None."""
@@ -1619,7 +1652,7 @@ _DATELINE_AFTER = re.compile(r"\s*(?:(—|–|--)|,\s*|\(\s*)")
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"\b([A-Za-z]+)\s+of\s+(?:the\s+)?$")
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+(?:the\s+)?$")
-_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTERS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")  # "primary-school teachers": two words, the noun second
 _CLAUSE_AFTER = re.compile(r"[^.,;:!?()\n]{0,40}")
 
 
@@ -1643,7 +1676,8 @@ def _is_origin(body: str, m, last) -> bool:
         return True
     nouns = VISITOR_NOUNS if m.kind == "demonym" else GROUP_NOUNS if m.kind == "name" else ()
     # "Kenyan students", not "Kenya. Teams": the next two words of the clause
-    return bool(nouns) and any(w.lower() in nouns for w in _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2])
+    words = _LETTERS.findall(_CLAUSE_AFTER.match(body, m.end).group())[:2]
+    return bool(nouns) and any(w.lower().rpartition("-")[2] in nouns for w in words)  # "youth-delegation" too
 
 
 # "pupils from a school in Suva, Fiji, arrived in Fuzhou": "in Suva" says where they come from, when "from" heads
@@ -1764,7 +1798,7 @@ def _clip(title: str, limit: int = 120) -> str:
 
 def _confidence(kind_conf: float, host, date: DateSpan, method: str) -> float:
     score = 0.35 + 0.35 * kind_conf
-    score += 0.15 if host is not None else 0.0
+    score += 0.0 if host is None else 0.05 if host.kind == "home" else 0.15  # a venue read, or only inferred
     score += 0.15 if method == "text:bulletin-item" or date.precision == "day" else 0.05
     if method == "text:news-publication-date":
         score -= 0.2
