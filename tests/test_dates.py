@@ -235,6 +235,9 @@ def test_title_period(title, expected):
         ("An item\n【2022-04-12】\nAnother", ("2022-04-12", "2022-04-12")),
         ("# Digest\n### 8 March 2022\nAn item", ("2022-03-08", "8 March 2022")),
         ("# Digest\n**8 March 2022**\nAn item", ("2022-03-08", "8 March 2022")),
+        # a weekday before the date, as a column's byline gives it
+        ("A column\nBy a staff writer\nSaturday, 21 October 2023\nBody", ("2023-10-21", "21 October 2023")),
+        ("A title\nMonday 12 May: arrivals from Hue\nBody", None),  # a date with more on its line
     ],
 )
 def test_publication_date(text, expected):

@@ -708,6 +708,12 @@ def test_a_notice_in_a_list_is_a_reject_not_an_event(title):
     assert result.rejects.reason.tolist() == ["a notice, not a report of an event"]
 
 
+def _dated(events, column: str) -> list[tuple[str, str, str]]:
+    """(start, end, ``column``) of each event, dates as ISO strings."""
+    return [(d.date().isoformat(), e.date().isoformat(), v)
+            for d, e, v in zip(events.start_date, events.end_date, events[column], strict=True)]
+
+
 def test_a_paragraph_that_tells_two_events_gives_two():
     page = ("Harbin Friendship Association: work bulletin (2022.7-2022.12)\n\n"
             "On 9th August, the Association held a summer reading camp with Mongolian pupils in Manzhouli. "
@@ -715,12 +721,11 @@ def test_a_paragraph_that_tells_two_events_gives_two():
             "with sixty works.\n\n"
             "On 2nd September, a delegation of eight Polish mayors arrived in Harbin. The next day the delegation "
             "toured a dairy farm and met the city's deputy mayor. They flew home on 5th September.\n\n"
-            "On 14 October, the Sino-Korean forum on cold-region building opened in Harbin with 150 engineers. Its sessions will end on 16 October. In "
-            "the afternoon, Harbin and the Korean city of Chuncheon signed a memorandum on youth exchanges.\n")
+            "On 14 October, the Sino-Korean forum on cold-region building opened in Harbin with 150 engineers. "
+            "Its sessions will end on 16 October. In the afternoon, Harbin and the Korean city of Chuncheon signed "
+            "a memorandum on youth exchanges.\n")
     events = extract(page, "bulletin.txt").events
-    got = [(d.date().isoformat(), e.date().isoformat(), m) for d, e, m in
-           zip(events.start_date, events.end_date, events.method, strict=True)]
-    assert got == [
+    assert _dated(events, "method") == [
         ("2022-08-09", "2022-08-09", "text:bulletin-item"),
         ("2022-08-11", "2022-08-11", "text:paragraph-part"),  # a new actor, a day counted from the first
         # the delegation's next days go on with its visit: one event
@@ -735,6 +740,26 @@ def test_a_paragraph_that_tells_two_events_gives_two():
     first, second = events.iloc[0], events.iloc[1]
     assert page[first.source_end:second.source_start] == " "
     assert page[second.source_start:].startswith("Two days later") and page[first.source_start:].startswith("On 9th")
+
+
+def test_a_weekly_column_dates_its_paragraphs_by_their_weekdays():
+    page = ("THE HARBOUR TIMES\n\nEXCHANGES THIS WEEK\nBy a staff columnist\nSaturday, 21 October 2023\n\n"
+            "A busy week for the city's friends abroad, as this column saw it.\n\n"
+            "Some twenty young officials from Da Nang arrived on Monday for a study tour of fishing ports, "
+            "and left again after three days of talks with the harbour bureau.\n\n"
+            "Earlier this month a team of eye doctors from the city hospital spent ten days in Vientiane, where "
+            "it screened villagers; their course for Lao nurses, which began on 25 September, also ended.\n\n"
+            "Diplomacy on paper came on Thursday, when the city and the port of Sihanoukville signed a memorandum "
+            "on sister ports. On Friday, a photo exhibition of the Mekong by Cambodian photographers opened at "
+            "the city museum.\n")
+    events = extract(page, "column.txt").events
+    assert _dated(events, "date_precision") == [
+        ("2023-10-16", "2023-10-16", "day"),  # "on Monday" in the lead, before the Saturday of the byline
+        ("2023-10-01", "2023-10-31", "month"),  # the opening's "Earlier this month" beats a later sentence's date
+        ("2023-10-19", "2023-10-19", "day"),
+        ("2023-10-20", "2023-10-20", "day"),  # a part that opens on its own weekday
+    ]
+    assert events.event_type.tolist()[-2:] == ["agreement", "exhibition"]
 
 
 def test_news_story_dated_by_the_first_date_its_opening_gives():

@@ -674,7 +674,7 @@ def publication_date(text: str) -> DateSpan | None:
 
     A labelled line ("Date: 2023-01-29", "Time:2018-06-13", "Published: 13 June 2018")
     wins; otherwise a short line that starts with a day-precise date ("2018/06/13",
-    "June 13, 2018").  Offsets index ``text``.
+    "June 13, 2018", "Saturday, 21 October 2023").  Offsets index ``text``.
 
     >>> publication_date("Title\\nDate: 2023-01-29\\nBody").start
     datetime.date(2023, 1, 29)
@@ -698,6 +698,8 @@ def publication_date(text: str) -> DateSpan | None:
         if rest_at is None and len(line) <= _PUB_INLINE_MAX_LEN and (cell := _dated_cell(line)):
             return shift_span(cell, offset)
         lead = len(line) - len(line.lstrip(_OPENERS))
+        if short and first and first.char_start != lead and (weekday := _WEEKDAY_FIRST.match(line, lead)):
+            lead = weekday.end()  # "Saturday, 21 October 2023" under a column's byline
         if short and first and first.char_start == lead and first.precision == "day":
             unlabelled = shift_span(first, offset)
         offset += len(line) + 1

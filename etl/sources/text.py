@@ -604,8 +604,8 @@ def _parts(block: Block, span: DateSpan, method: str, ctx: _Context) -> list[tup
     """A paragraph's events: one, unless a later sentence opens on a time of its own and reports an event that is
     not the first one's continuation.
 
-    Such a sentence opens with a date ("On 22 October, ..."), a day counted from the one before ("Two days later",
-    "The next day", "On the 15th") or the same day ("In the afternoon", "Meanwhile"), and has an event cue; what
+    Such a sentence opens with a date ("On 22 October, ..."), a weekday before the page's date ("On Friday"), a day
+    counted from the one before ("Two days later", "The next day", "On the 15th") or the same day ("In the afternoon", "Meanwhile"), and has an event cue; what
     follows its time is no back-reference ("they", "the delegation", "both sides"): "The next day the delegation
     toured a farm" goes on with the visit, "Two days later, the exhibition of Lao Cai's photographers opened" does
     not; nor does a plan ("... will ...").  A part runs to the next one; its date is its own, and what it says (places, head-count, sector) is read
@@ -655,6 +655,9 @@ def _part_time(body: str, at: int, last: DateSpan, ctx: _Context) -> DateSpan | 
         return DateSpan(last.start, last.end, "day", m.start("when"), m.end(), m.group("when"))
     if last.precision == "day" and (m := _LATER.match(body, at)):
         return _later_day(m, last)
+    if ctx.pub is not None and ctx.pub.precision == "day" and _LAST_WEEKDAY.match(body, at):
+        day = _weekday_before(body[at:at + _OPENING_WEEKDAY], ctx.pub.start)  # "On Friday, ..." in a dated story
+        return day and shift_span(day, at)
     opening = leading_date(body[at:], ctx.default_year, within=_PART_DATE_WITHIN)
     if opening is None or opening.precision == "year" or not _new_item(opening, last, ctx):
         return None
@@ -1110,7 +1113,7 @@ def _news_items(blocks: list[Block], ctx: _Context, only_reports: bool = False):
     body = [b for b in blocks if len(b.text) >= MIN_EVENT_CHARS]
     items = []
     for block in body:
-        span = _event_sentence_date(block.text, ctx, news=True) or _relative_opening(block.text, ctx)
+        span = _opening_or_told(block.text, ctx)
         if span is None and items:
             span = _days_later(block.text, items[-1][1])
         # Without a publication date, the story's first reported event dates its news: what lies long before that
@@ -1132,6 +1135,26 @@ def _news_items(blocks: list[Block], ctx: _Context, only_reports: bool = False):
     if ctx.pub is not None:
         return [(first, _relative_to(ctx.pub), "text:news-publication-date")]
     return []
+
+
+def _opening_or_told(text: str, ctx: _Context) -> DateSpan | None:
+    """The date of a story's paragraph: the time its opening gives from the page's day ("Yesterday", "Earlier this
+    month", "Last Saturday"; a date further on is another time, "the course, which began on 25 September"), else
+    the first sentence dated and cued, else a weekday its first sentence names ("... arrived on Monday for a study
+    tour")."""
+    return (_relative_opening(text, ctx) or _event_sentence_date(text, ctx, news=True)
+            or _weekday_lead(text, ctx))
+
+
+def _weekday_lead(text: str, ctx: _Context) -> DateSpan | None:
+    """The day a weekday in a paragraph's first sentence names, counted back from a page dated to the day, when that
+    sentence has an event cue ("A group of Vietnamese officials arrived on Monday ...")."""
+    if ctx.pub is None or ctx.pub.precision != "day":
+        return None
+    lead = text[: lead_end(text)]
+    if find_type_cue(fold(lead)) is None:
+        return None
+    return _weekday_before(lead, ctx.pub.start)
 
 
 def _days_later(text: str, last: DateSpan) -> DateSpan | None:
@@ -1230,7 +1253,7 @@ _CALL = re.compile(
 def _relative_opening(text: str, ctx: _Context, cued: bool = True) -> DateSpan | None:
     """The day (or month) a paragraph's opening words give counting back from a page dated to the day, when the
     paragraph reports an event (``cued``: its lead has an event cue): "Yesterday", "Two weeks ago", "Last month",
-    "Last weekend", "On Monday"."""
+    "Earlier this month", "Last weekend", "On Monday"."""
     pub = ctx.pub
     if pub is None or pub.precision != "day" or cued and find_type_cue(fold(text[: lead_end(text)])) is None:
         return None
@@ -1249,6 +1272,9 @@ def _relative_opening(text: str, ctx: _Context, cued: bool = True) -> DateSpan |
     elif m.group("month"):
         last = day.replace(day=1) - timedelta(days=1)
         return DateSpan(last.replace(day=1), last, "month", m.start(), m.end(), m.group())
+    elif m.group("this_month"):
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return DateSpan(day.replace(day=1), following - timedelta(days=1), "month", m.start(), m.end(), m.group())
     elif m.group("weekend"):
         saturday = _saturday_before(day)
         return DateSpan(saturday, saturday + timedelta(days=1), "day", m.start(), m.end(), m.group())
@@ -1263,7 +1289,7 @@ def _saturday_before(day: date) -> date:
 _AGO = re.compile(
     rf"[^\S\n]*(?:(?P<n>an?|{NUMBER_BELOW_HUNDRED}|\d{{1,2}})\s+(?P<unit>days?|weeks?|fortnights?)\s+ago"
     r"|(?P<yesterday>(?P<before>the\s+day\s+before\s+)?yesterday|last\s+night)|(?P<today>today|this\s+(?:morning|afternoon|evening))"
-    r"|(?P<month>last\s+month)|(?P<weekend>(?:last|this\s+past)\s+weekend))\b",
+    r"|(?P<month>last\s+month)|(?P<this_month>(?:earlier\s+)?this\s+month)|(?P<weekend>(?:last|this\s+past)\s+weekend))\b",
     re.IGNORECASE,
 )
 
