@@ -762,6 +762,25 @@ def test_a_weekly_column_dates_its_paragraphs_by_their_weekdays():
     assert events.event_type.tolist()[-2:] == ["agreement", "exhibition"]
 
 
+@pytest.mark.parametrize("box", [
+    "> **COMING UP**\n>\n> **May 21-23** · A dialogue of civil groups from Africa, Changsha. Members may register "
+    "until May 6.\n>\n> **Late June** · A youth camp on the Mekong in Xishuangbanna, with guests from Laos.",
+    "Save the date\n\n* 21-23 May: a dialogue of civil groups from Africa opens in Changsha with partners.\n\n"
+    "* Late June: a youth camp on the Mekong in Xishuangbanna, with guests from Laos and Thailand.",
+])
+def test_entries_under_an_upcoming_heading_are_plans(box):
+    page = ("# Network Bulletin\n\nIssue 37 | Spring 2024\n\n"
+            "### Teachers from Kenya in Yunnan\n\nFrom March 5-9, some thirty Kenyan teachers were guests of "
+            "village schools near Dali and ran a reading workshop with local staff.\n\n"
+            f"{box}\n\n"
+            "### Midwives trained in Addis Ababa\n\nOn March 19, midwives from Hunan opened a course for birth "
+            "attendants in Addis Ababa with the Ethiopian Red Cross.\n")
+    result = extract(page, "bulletin.md")
+    assert [d.date().isoformat() for d in result.events.start_date] == ["2024-03-05", "2024-03-19"]
+    assert set(result.rejects.reason) == {"listed under a heading of things to come (a plan, not a report)"}
+    assert len(result.rejects) == 2
+
+
 def test_news_story_dated_by_the_first_date_its_opening_gives():
     page = ("Ghanaian beekeepers finish a course in Fujian\n\nStaff writer | 2023-06-12 10:05\n\n"
             "FUZHOU — Eleven beekeepers from Kumasi, who had spent a month at an apiary school near Fuzhou, were "

@@ -198,7 +198,7 @@ def _rows(text: str, source: str, options: Options) -> tuple[list[dict], list[tu
         raise InputError(source, "no readable text (only page chrome or nothing at all)")
     context = _Context.of(text, blocks, options.home)
     items, rejects = _items(text, blocks, context, source)
-    items, rejects = _held(*_notices(items, rejects, source), source)
+    items, rejects = _held(*_notices(*_announced(items, rejects, blocks, source), source), source)
     items = _split_parts(items, context)
     if not items and not rejects:  # nothing to read is worth saying: a page that yields nothing is not dropped silently
         rejects = [(source, f"offset {blocks[0].start}", "no dated event found", shorten(blocks[0].text, 120))]
@@ -665,6 +665,46 @@ def _part_time(body: str, at: int, last: DateSpan, ctx: _Context) -> DateSpan | 
 
 
 _PART_DATE_WITHIN = 24  # "On the morning of September 13, ..."
+
+
+def _announced(items, rejects, blocks: list[Block], source: str):
+    """Items and rejects, with the entries of an "Upcoming" box or list moved to the rejects: the blocks right after
+    a heading such as "Coming up", "Upcoming events" or "Save the date" that carry one mark, the quote's "> " of a
+    boxed heading or the bullet of a list ("> **May 21-23** · Civil Society Dialogue, Changsha")."""
+    ahead = _announcement_spans(blocks)
+    if not ahead:
+        return items, rejects
+    kept, plans = [], []
+    for item in items:
+        (plans if any(a <= item[0].start < b for a, b in ahead) else kept).append(item)
+    return kept, rejects + [(source, f"offset {block.start}", "listed under a heading of things to come (a plan, not a "
+                             "report)", shorten(block.text, 120)) for block, _, _ in plans]
+
+
+def _announcement_spans(blocks: list[Block]) -> list[tuple[int, int]]:
+    """(start, end) of each run of marked blocks under an "Upcoming" heading (see :func:`_announced`)."""
+    spans = []
+    for i, block in enumerate(blocks[:-1]):
+        if len(block.text) > _HEADING_MAX or not _UPCOMING_HEADING.fullmatch(block.text):
+            continue
+        mark = ">" if block.text.startswith(">") else blocks[i + 1].text[:1]
+        if mark not in _LIST_MARKS:
+            continue
+        j = i + 1
+        while j < len(blocks) and blocks[j].text[:1] == mark:
+            j += 1
+        if j > i + 1:
+            spans.append((blocks[i + 1].start, blocks[j - 1].end))
+    return spans
+
+
+_HEADING_MAX = 60
+_LIST_MARKS = frozenset(">*-•·–")
+_UPCOMING_HEADING = re.compile(
+    r"[>#*_=\s-]*(?:upcoming(?:\s+events)?|coming\s+(?:up|soon)|forthcoming(?:\s+events)?|future\s+events"
+    r"|save\s+the\s+dates?|what'?s\s+(?:next|ahead)|dates\s+for\s+your\s+diary|looking\s+ahead|on\s+the\s+horizon)"
+    r"[\s*_:!.=-]*",
+    re.IGNORECASE)
 
 
 def _notices(items, rejects, source: str):
