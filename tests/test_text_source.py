@@ -742,6 +742,20 @@ def test_a_paragraph_that_tells_two_events_gives_two():
     assert page[second.source_start:].startswith("Two days later") and page[first.source_start:].startswith("On 9th")
 
 
+def test_a_part_may_open_on_a_quantified_new_group():
+    # "some forty students" after a part's date are new people, not the first event's ("they", "the delegation").
+    page = ("Harbin Friendship Association: work bulletin (2022.7-2022.12)\n\n"
+            "On 2nd November, the Association held a tea forum with Russian traders in Harbin. On 5th November, some "
+            "forty Russian students opened an exhibition of photographs in Heihe.\n\n"
+            "On 9th December, a delegation of eight Polish mayors arrived in Harbin for a week of talks.\n")
+    events = extract(page, "bulletin.txt").events
+    assert _dated(events, "method") == [
+        ("2022-11-02", "2022-11-02", "text:bulletin-item"),
+        ("2022-11-05", "2022-11-05", "text:paragraph-part"),
+        ("2022-12-09", "2022-12-09", "text:bulletin-item"),
+    ]
+
+
 def test_a_weekly_column_dates_its_paragraphs_by_their_weekdays():
     page = ("THE HARBOUR TIMES\n\nEXCHANGES THIS WEEK\nBy a staff columnist\nSaturday, 21 October 2023\n\n"
             "A busy week for the city's friends abroad, as this column saw it.\n\n"

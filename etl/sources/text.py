@@ -605,11 +605,11 @@ def _parts(block: Block, span: DateSpan, method: str, ctx: _Context) -> list[tup
     not the first one's continuation.
 
     Such a sentence opens with a date ("On 22 October, ..."), a weekday before the page's date ("On Friday"), a day
-    counted from the one before ("Two days later", "The next day", "On the 15th") or the same day ("In the afternoon", "Meanwhile"), and has an event cue; what
-    follows its time is no back-reference ("they", "the delegation", "both sides"): "The next day the delegation
-    toured a farm" goes on with the visit, "Two days later, the exhibition of Lao Cai's photographers opened" does
-    not; nor does a plan ("... will ...").  A part runs to the next one; its date is its own, and what it says (places, head-count, sector) is read
-    from its own words.
+    counted from the one before ("Two days later", "The next day", "On the 15th") or the same day ("In the
+    afternoon", "Meanwhile"), and has an event cue; what follows its time is no back-reference ("they", "the
+    delegation", "both sides"): "The next day the delegation toured a farm" goes on with the visit, "Two days later,
+    the exhibition of Lao Cai's photographers opened" does not; nor does a plan ("... will ...").  A part runs to
+    the next one; its date is its own, and what it says (places, head-count, sector) is read from its own words.
     """
     body = block.text
     if len(body) < 2 * MIN_EVENT_CHARS or not _PART_HINT.search(body, span.char_end):
@@ -631,8 +631,8 @@ def _parts(block: Block, span: DateSpan, method: str, ctx: _Context) -> list[tup
     if not parts:
         return [(block, span, method)]
     parts.append((cut, len(body), last))
-    return [(Block(block.start + a, block.start + b, body[a:b]), shift_span(when, -a), method if not a else _PART_METHOD)
-            for a, b, when in parts]
+    return [(Block(block.start + a, block.start + b, body[a:b]), shift_span(dated, -a), method if not a else _PART_METHOD)
+            for a, b, dated in parts]
 
 
 _PART_METHOD = "text:paragraph-part"
@@ -642,7 +642,7 @@ _PART_HINT = re.compile(r"[.!?。]\s+(?:On|From|In|At|During|That|The|Two|Three|
                         r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d)")
 # The words that go on with the event before: who did it is who the sentence before spoke of.
 _CONTINUING = re.compile(
-    r"[,\s]*(?:(?:he|she|they|it|we|both|each|all|most|some|many)\b|(?:the|this|these|those|its|their|our|his|her)\s+"
+    r"[,\s]*(?:(?:he|she|they|it|we|both|each|all)\b|(?:the|this|these|those|its|their|our|his|her)\s+"
     r"(?:[\w'’-]+\s+){0,2}?(?:delegation|delegates|group|team|guests|visitors|participants|members|sides|two|party|"
     r"mission|troupe|students|trainees|officials|experts|doctors|teachers|artists|volunteers|camp|course|forum|"
     r"exhibition|event|festival|tour|visit|programme|program|week|conference|seminar|workshop)\b)",
@@ -710,11 +710,11 @@ _UPCOMING_HEADING = re.compile(
 def _notices(items, rejects, source: str):
     """Items and rejects, with the entries titled as notices ("Notice on the 2024 call for proposals", "Office hours
     during the holiday", "PUBLIC NOTICE: ...") moved to the rejects: their dates are deadlines and closures."""
-    kept = [item for item in items if not _NOTICE_TITLE.match(item[0].text)]
-    if len(kept) == len(items):
-        return items, rejects
+    kept, notices = [], []
+    for item in items:
+        (notices if _NOTICE_TITLE.match(item[0].text) else kept).append(item)
     return kept, rejects + [(source, f"offset {block.start}", "a notice, not a report of an event", shorten(block.text, 120))
-                            for block, _, _ in items if _NOTICE_TITLE.match(block.text)]
+                            for block, _, _ in notices]
 
 
 _NOTICE_TITLE = re.compile(
@@ -1057,8 +1057,8 @@ def _own_date(summary: Block, start: int, posted: DateSpan) -> DateSpan | None:
         own = told if told is not None and told.precision != "year" else _first_date(summary.text, ctx)
     if own is None:
         return None
-    if own.start > posted.end and (posted.start - _not_after(own, posted).start).days <= _NEW_YEAR_DAYS:
-        own = _not_after(own, posted)
+    if own.start > posted.end and (posted.start - (before := _not_after(own, posted)).start).days <= _NEW_YEAR_DAYS:
+        own = before
     if own.start > posted.end or (posted.start - own.start).days > 366:
         return None
     return shift_span(own, summary.start - start)
@@ -1248,6 +1248,7 @@ _SAME_DAY = re.compile(
     _CONNECTIVE + r"(?P<when>(?:in|during)\s+the\s+(?:afternoon|evening|morning)|that\s+(?:afternoon|evening|morning|night)"
     r"|later\s+(?:that|the\s+same)\s+day|at\s+the\s+same\s+time|meanwhile)\b[,\s]*",
     re.IGNORECASE)
+
 
 def _first_date(text: str, ctx: _Context) -> DateSpan | None:
     """The first day or month the opening of a story names as the time of what it reports, or the day a weekday
