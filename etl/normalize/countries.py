@@ -274,7 +274,9 @@ class Mention:
     start: int
     end: int
     surface: str
-    kind: str  # "name", "demonym", "compound", "city", "organization"
+    # "name", "demonym", "compound", "city", "organization"; "home" for no words at all: the text adapter's venue
+    # inferred for an item that names none (etl.sources.text._home_venue)
+    kind: str
 
 
 @dataclass(frozen=True)
