@@ -617,7 +617,7 @@ def _parts(block: Block, span: DateSpan, method: str, ctx: _Context) -> list[tup
     ends = _sentence_ends(body)
     parts, cut, last = [], 0, span
     for end in ends[:-1]:
-        at = end + _SPACES.match(body, end).end() - end
+        at = _SPACES.match(body, end).end()  # where the next sentence starts
         if at <= span.char_end or at >= len(body):
             continue
         when = _part_time(body, at, last, ctx)
