@@ -55,8 +55,9 @@ MISSING_TOKENS = frozenset(
      "unknown", "missing", "not known", "-9", "-99", "-999", "-9999", "0000-00-00", "00/00/0000", "tbd", "tba"}
 )
 
-_FULL = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-         "october", "november", "december")
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+_FULL = MONTH_NAMES
 _MONTH_NUM = {name: i for i, name in enumerate(_FULL, 1)}
 _MONTH_NUM.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
                    "oct": 10, "nov": 11, "dec": 12})

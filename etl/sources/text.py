@@ -58,6 +58,7 @@ from etl.io import read_text
 from etl.normalize import countries as ctry
 from etl.normalize.dates import (
     ITEM_NUMBER,
+    MONTH_NAMES,
     DateSpan,
     day_in_month,
     find_dates,
@@ -1646,9 +1647,7 @@ def _home_venue(body: str, mentions, home: str):
 
 # "in Stirling", "in the Volta and Oti regions": a place the indexes may not know.
 _IN_CAPITALISED = re.compile(r"\bin\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]+)")
-_NOT_PLACES = frozenset((
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Spring", "Summer", "Autumn", "Fall", "Winter",  # "in March", "in Spring 2023"
+_NOT_PLACES = frozenset(name.capitalize() for name in (*MONTH_NAMES, *_SEASON_ENDS)) | frozenset((  # "in March"
     "Chinese", "English", "French", "Spanish", "Russian", "Arabic", "German", "Japanese", "Korean", "Portuguese",
     "Mandarin", "Cantonese",  # "taught in Chinese"
     "Total", "Addition", "Particular", "Person", "Response", "Honour", "Honor", "Memory", "Support", "Return", "Turn",
