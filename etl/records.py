@@ -11,8 +11,10 @@ dataclass's own.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
+from typing import dataclass_transform
 
 
+@dataclass_transform(frozen_default=True)
 def frozen(cls):
     """``@dataclass(frozen=True)`` with a cheaper ``__init__``; every field must be a plain, required one.
 

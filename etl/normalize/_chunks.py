@@ -18,7 +18,8 @@ pays off only where that is cheap next to what it replaces: in a short document 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 # Distinct chunks kept per scan (a corpus has some tens of thousands; each costs ~200 bytes): past this
 # many, new ones are worked out each time (correct, only slower), so that memory stays bounded.
@@ -37,12 +38,12 @@ class ChunkScan:
     [(3, 'exchange'), (17, 'expo')]
     """
 
-    def __init__(self, analyse: Callable[[str], Sequence[tuple[int, Hashable]]]):
+    def __init__(self, analyse: Callable[[str], Sequence[tuple[int, Any]]]):
         self._analyse = analyse
         # Chunk -> (its length and space, its hits): the length kept too saves a call per chunk.
-        self._known: dict[str, tuple[int, tuple[tuple[int, Hashable], ...]]] = {}
+        self._known: dict[str, tuple[int, tuple[tuple[int, Any], ...]]] = {}
 
-    def __call__(self, text: str) -> list[tuple[int, Hashable]]:
+    def __call__(self, text: str) -> list[tuple[int, Any]]:
         known, out, pos = self._known, [], 0
         for chunk in text.split(" "):
             try:

@@ -52,10 +52,10 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from etl.normalize import _cache
+from etl.normalize import ROOT, _cache
 from etl.records import frozen
 
-_ROOT = Path(__file__).resolve().parents[2]
+_ROOT = ROOT
 _ALIASES = _ROOT / "data" / "aliases"
 _CENTROIDS_CSV = _ROOT / "data" / "geo" / "centroids.csv"
 
@@ -589,7 +589,9 @@ def _pick(index: dict, key: str, city: City, capitals: frozenset) -> None:
 
 
 def _build_city_index(records, provinces) -> dict[str, City]:
-    capitals, primary, alternate = _capitals(), {}, {}
+    capitals = _capitals()
+    primary: dict[str, City] = {}
+    alternate: dict[str, City] = {}
     for city, forms, alts in records:
         # A derived or alternate spelling that is a word ("International" from "International City") is
         # noise even in a table cell; the city's own name stays resolvable ("Nice").
@@ -619,7 +621,7 @@ def _tables() -> dict:
 
 def _tables_key() -> str | None:
     """Everything the tables derive from: this module's code, the alias files and the libraries' versions."""
-    files = [Path(__file__), *sorted(_ALIASES.glob("*.csv"))]
+    files = [_ROOT.joinpath(*__name__.split(".")).with_suffix(".py"), *sorted(_ALIASES.glob("*.csv"))]
     try:
         parts = [part for f in files for part in (f.name, f.read_bytes())]
     except OSError:
@@ -733,7 +735,7 @@ def _lookup_fuzzy(text: str) -> str | None:
 
 
 @cache
-def resolve(value: str) -> str | None:
+def resolve(value: object) -> str | None:
     """One country string -> ISO3, or None.
 
     Accepts names in any case (with or without "the"), ISO2/ISO3 codes, official names, variants from
@@ -743,7 +745,8 @@ def resolve(value: str) -> str | None:
 
     Parameters
     ----------
-    value : str
+    value : object
+        Anything but a string gives None.
 
     Returns
     -------
@@ -783,7 +786,7 @@ def _split_commas(part: str) -> list[str]:
     return [p for p in out if p]
 
 
-def split_cell(cell: str) -> list[str]:
+def split_cell(cell: str | None) -> list[str]:
     """A table cell that may list several countries -> its parts.
 
     The whole cell is kept when it resolves ("Korea, Republic of"); otherwise it is split on
@@ -1367,7 +1370,7 @@ def _build_city_centroids() -> dict[str, tuple[float, float]]:
     return out
 
 
-def centroid(iso3: str) -> tuple[float, float] | None:
+def centroid(iso3: str | None) -> tuple[float, float] | None:
     """(lat, lon) of a country's centre, or None.
 
     Reads ``data/geo/centroids.csv`` when present; otherwise uses the population-weighted centre
@@ -1386,7 +1389,7 @@ def centroid(iso3: str) -> tuple[float, float] | None:
     return _centroid_table().get(iso3.upper())
 
 
-def city(name: str) -> City | None:
+def city(name: str | None) -> City | None:
     """A city or Chinese province name -> :class:`City`, or None.
 
     Only cities of at least 100,000 people or capitals are known. Provinces ("Sichuan Province",
@@ -1465,7 +1468,7 @@ def _fips_table() -> dict[str, str | None]:
     return {r["fips"]: (r["iso3"] or None) for r in _read_csv("fips_iso3.csv")}
 
 
-def fips_to_iso3(code: str) -> str | None:
+def fips_to_iso3(code: str | None) -> str | None:
     """FIPS 10-4 country code (GDELT geo fields) -> ISO3, or None (unknown code or no ISO equivalent).
 
     Parameters

@@ -31,10 +31,10 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
-from etl.normalize import countries
+from etl.normalize import ROOT, countries
 from etl.records import frozen
 
-ALIASES_PATH = Path(__file__).resolve().parents[2] / "data" / "aliases" / "organizations.csv"
+ALIASES_PATH = ROOT / "data" / "aliases" / "organizations.csv"
 
 
 @frozen  # a dataclass(frozen=True), cheaper to build: see etl.records
@@ -783,9 +783,9 @@ def _named_spans(text: str, table: AliasTable) -> tuple[list[_Found], list[tuple
             parsed = _parse(words, table)
             if len(cache) < 200_000:
                 cache[words] = parsed
-        if parsed is _NOTHING:  # most runs of capitalized words name nothing
+        if parsed == _NOTHING:  # most runs of capitalized words name nothing
             continue
-        if parsed is _ONLY_KNOWN_START:  # the next most: a word a known name begins with ("China")
+        if parsed == _ONLY_KNOWN_START:  # the next most: a word a known name begins with ("China")
             may_know = True
             continue
         spans, acronyms, may_begin = parsed
@@ -845,13 +845,14 @@ def _positions(text: str, char: str) -> list[int]:
 
 
 def _parse_sequence(words: str, table: AliasTable) -> list[tuple[int, int, str]]:
-    out = []
+    out: list[tuple[int, int, str]] = []
     names = table.name_cache
     for start, end in _generic_spans(words, table):
         surface = words[start:end]
         # A name recurs in many sequences ("X and the Y", "X and Z"): settle what it stands for once.
-        name = names.get(surface, _UNSEEN)
-        if name is _UNSEEN:
+        try:
+            name = names[surface]
+        except KeyError:
             name = _name_of(surface, table)
             if len(names) < 100_000:
                 names[surface] = name

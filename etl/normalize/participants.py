@@ -449,7 +449,7 @@ def _qualifier(text: str, start: int) -> tuple[str, int]:
     # Searched in place rather than in the slice, so that the look-behind sees the character before the window.
     before = pattern.search(text, lo, start) if pattern else None
     if before:
-        return before.lastgroup, before.start()
+        return before.lastgroup or "exact", before.start()
     return "exact", start
 
 
@@ -792,7 +792,7 @@ def find_headcount(text: str) -> HeadCount | None:
         return None
     cands.sort(key=lambda c: c[2])
     # One verdict per sentence, and none to reach when no cue word stands anywhere in the text.
-    cumulative = None if words.isdisjoint(_CUMULATIVE_WHOLE_WORDS) else {}
+    cumulative: dict | None = None if words.isdisjoint(_CUMULATIVE_WHOLE_WORDS) else {}
     best = _best(low, cands, cumulative)
     return None if best is None else HeadCount(best[0], best[1], best[2], best[3])
 

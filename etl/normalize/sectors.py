@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import groupby, islice
@@ -74,13 +75,18 @@ _LEADING_CHOICE = re.compile(r"\((?:\?:)?([a-z0-9]+(?:\|[a-z0-9]+)+)\)(?![?*{])"
 
 def fold(text: str) -> str:
     """``text`` lower-cased for the fast path, with its length (and so every offset) kept."""
-    low = text.lower()
+    # A word-final "Σ" lowers to "ς" in Python; the compiled str.lower (mypyc, etl/native.py) gives "σ" instead, so
+    # such text is lowered by Python's own method.  The test is free for text without Greek capitals.
+    low = text.lower() if "Σ" not in text else _LOWER(text)
     # The common cases: translating every character costs more than the lower-casing.  An ASCII result (a
     # flag of the string, no scan) holds no "ı" or "ſ", and no character became longer: only "İ" does, and
     # into non-ASCII.
     if low.isascii() or (len(low) == len(text) and "ı" not in low and "ſ" not in low):
         return low
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text.translate(_CASE_FOLD))
+
+
+_LOWER = str.lower  # called through a name, never compiled into mypyc's own lower-casing
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,8 @@ class _Scan:
 
 def _scan(keyword_lists: list[list[str]], bodies: list[str] | None = None) -> _Scan:
     """A scan over one pattern per keyword list (``bodies``: the alternations, when not the plain ones)."""
-    patterns, owners = [], {}
+    patterns: list[re.Pattern] = []
+    owners: dict[str, set[int]] = {}
     for i, keywords in enumerate(keyword_lists):
         body = bodies[i] if bodies else "|".join(sorted(keywords, key=len, reverse=True))
         flags = 0 if all(kw == kw.lower() for kw in keywords) else re.IGNORECASE  # \W, \S... are upper-case too
@@ -363,7 +370,7 @@ def _sector_matches(low: str, hits=None):
             yield pos, i
 
 
-def classify(text: str, lead_end: int | None = None, org_spans: list[tuple[int, int]] = ()) -> Classification:
+def classify(text: str, lead_end: int | None = None, org_spans: Sequence[tuple[int, int]] = ()) -> Classification:
     """Sector(s) and event type of one event's text.
 
     Parameters
@@ -454,7 +461,7 @@ def _decide(low: str, hits, strength: str, end: int, first: tuple[int, str], org
     * A type yields to a cue of the types it lists (``yields_to`` in the codebook) later in its sentence:
       "volunteers handed over books" is aid.
     """
-    found = first
+    found: tuple[int, str] | None = first
     while found and _aside(low, found[0], org_spans):
         found = _first_cue(low, hits, strength, end, found[0])
     pos, kind = found or first

@@ -738,7 +738,7 @@ def _bulletin_items(leads, ctx: _Context):
     items, last = [], None
     for block, lead in leads:
         if lead is not None and items and _BACK_REFERENCE.fullmatch(block.text, 0, lead.char_start) and (
-                begun := _begun(items[-1], lead)) is not items[-1]:
+                begun := _begun(items[-1], lead)) is not None:
             items[-1] = begun  # "The camp, which opened on May 30, ...": more on the item before
         elif lead is not None:
             items.append((block, lead, "text:bulletin-item"))
@@ -757,12 +757,12 @@ _BACK_REFERENCE = re.compile(r"(?:the|this|that|its|their)\s+(?:[\w'’-]+\s+){0
                              re.IGNORECASE)
 
 
-def _begun(item: tuple, began: DateSpan) -> tuple:
+def _begun(item: tuple, began: DateSpan) -> tuple | None:
     """An item whose story says, further on, the day it began: its date becomes a range from that day (a week or
-    a month before its closing day at most)."""
+    a month before its closing day at most); None when ``began`` cannot be that day."""
     block, span, method = item
     if span.precision != "day" or not 0 < (span.start - began.start).days <= 31:
-        return item
+        return None
     return block, DateSpan(began.start, span.end, "day", span.char_start, span.char_end, span.text), method
 
 
