@@ -810,3 +810,15 @@ def test_a_demonym_closing_a_phrase_after_in_names_a_language(text, expected):
 ])
 def test_towns_count_only_where_the_words_before_place_them(text, expected):
     assert [m.iso3 for m in C.find_mentions(text)] == expected
+
+
+def test_look_up_tables_survive_the_disk_cache():
+    """The derived tables are pickled to disk (etl.normalize._cache): what comes back must be what went in, compiled
+    (etl/native.py) or not.  A table that failed to load would be rebuilt silently, seconds on every start."""
+    import pickle
+
+    tables = C._tables()
+    again = pickle.loads(pickle.dumps(tables))
+    assert again.keys() == tables.keys()
+    for name, table in tables.items():
+        assert again[name] == table, name

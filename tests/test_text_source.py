@@ -149,6 +149,7 @@ def test_extract_rows_pauses_the_garbage_collector_and_restores_it():
             started.append(info["generation"])
 
     def collections_during(fn):
+        gc.collect()  # from an empty youngest generation: the few allocations around the pause start none
         before = len(started)
         fn()
         return len(started) - before
@@ -158,9 +159,9 @@ def test_extract_rows_pauses_the_garbage_collector_and_restores_it():
     was, threshold = gc.isenabled(), gc.get_threshold()
     gc.callbacks.append(watch)
     try:
-        gc.set_threshold(1)  # a running collector would start a collection at the first few allocations
+        gc.set_threshold(50)  # a running collector would start many collections in a call (thousands of containers)
         gc.enable()
-        assert collections_during(lambda: [[] for _ in range(100)]) > 0  # the watch sees collections
+        assert collections_during(lambda: [[] for _ in range(1000)]) > 0  # the watch sees collections
         rows = []
         for enabled in (True, False):
             (gc.enable if enabled else gc.disable)()
@@ -236,6 +237,25 @@ def test_blocks_keep_offsets():
     text = "First line here.\n\nSecond block\nwith two lines."
     for block in split_blocks(text):
         assert text[block.start:block.end] == block.text
+
+
+# ----------------------------------------------------------------------------- line wraps
+
+# _WRAP as first written: a look-behind at every character, then the break.
+_WRAP_AS_DEFINED = re.compile(r"(?<![.!?:;。\n])\n(?=[ \t]*[a-z])|(?:"
+                              + "|".join(rf"(?<=\s{w})" for w in text_source._LINKING_WORDS) + r")\n(?=[ \t]*\S)")
+_WRAP_PIECES = st.sampled_from(["of", "the", "and", "by", "x", "Ghana", "students", ".", ":", "。", "!", " ", "  ",
+                                "\t", "\n", "\n\n", "\n ", "\n\t", "a", "A", "ofthe", "-"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WRAP_PIECES, max_size=24).map("".join), st.integers(0, 30), st.integers(0, 30))
+def test_wrap_pattern_is_its_definition(text, pos, endpos):
+    """Every break it finds and skips, over the whole text and in a window (as the wrap test of lines reads it)."""
+    assert text_source._WRAP.sub(" ", text) == _WRAP_AS_DEFINED.sub(" ", text)
+    found = text_source._WRAP.search(text, pos, endpos)
+    expected = _WRAP_AS_DEFINED.search(text, pos, endpos)
+    assert (found and found.span()) == (expected and expected.span())
 
 
 # ----------------------------------------------------------------------------- venue cues read backwards

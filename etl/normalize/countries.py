@@ -289,6 +289,11 @@ class City:
     lon: float | None
     population: int
 
+    def __reduce__(self):
+        # Rebuilt through the constructor: compiled (etl/native.py), a frozen dataclass cannot be unpickled field by
+        # field, and the look-up tables it sits in are pickled to disk (_cache).
+        return City, (self.name, self.iso3, self.lat, self.lon, self.population)
+
 
 # --------------------------------------------------------------------------- keys and tables
 
@@ -918,6 +923,9 @@ class _Form:
     kind: str
     single_city: bool = False
     town: bool = False  # below CITY_MIN_POPULATION: a place only where the words around say so (see _town_cued)
+
+    def __reduce__(self):
+        return _Form, (self.iso3, self.kind, self.single_city, self.town)  # as City.__reduce__
 
 
 def _apostrophe_variants(form: str) -> set[str]:
