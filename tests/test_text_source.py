@@ -1491,3 +1491,17 @@ def test_a_wire_item_of_the_weekend_is_dated_to_the_weekend_before_its_dateline(
             "Friday and gave classes in Japanese.\n")
     row = extract(page, "releases.txt").events.iloc[0]
     assert (row.start_date.date().isoformat(), row.end_date.date().isoformat()) == ("2024-04-20", "2024-04-21")
+
+
+@pytest.mark.parametrize("line", ["08/03/2023", "13/03/2023", "03/13/2023", "8.3.2023", "Date: 08/03/2023",
+                                  "1. 08/03/2023", "08-03-2023", "31/02/2023", "02/31/2023", "Posted 08/03/2023 by us",
+                                  "12 May 2023", "Share"])
+def test_whether_a_line_is_a_date_does_not_hang_on_the_page(line):
+    """_is_date_line keeps its answers from page to page: only which date a line is may change with the page's
+    order of numeric dates, not whether it is one."""
+    answers = set()
+    for page in ("Posted 10/27/2023, updated 11/30/2023.", "Posted 27/10/2023, updated 30/11/2023."):
+        with dates.numeric_order(page):
+            answers.add(text_source._line_date(line, text_source._ANY_YEAR) is not None)
+    assert len(answers) == 1
+    assert text_source._is_date_line(line) in answers

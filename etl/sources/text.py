@@ -48,6 +48,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -963,6 +964,14 @@ def _shift_year(span: DateSpan, years: int) -> DateSpan:
 
 
 def _is_date_line(text: str) -> bool:
+    return len(text) <= _DATE_LINE_MAX and _short_date_line(text)
+
+
+# Each step of reading a page asks this of its short blocks again ("12 May 2023", "Share", "Print"), and the same
+# ones recur from page to page.  Whether a line is a date does not hang on the page's order of numeric dates (only
+# which date it is does: "08/03/2023" is a date either way), so the answer is the line's alone.
+@lru_cache(maxsize=4096)
+def _short_date_line(text: str) -> bool:
     return _line_date(text, _ANY_YEAR) is not None
 
 
