@@ -485,7 +485,8 @@ def _month_first(text: str, pos: int, default_year: int | None):
     md = _P["md"].match(text, pos)
     if md:
         if _RANGE_OR_AND_AHEAD.match(text, md.end()):
-            found: tuple[tuple[str, re.Match[str] | None], ...] = ("md_md", _P["md_md"].match(text, pos)), ("md_d", _P["md_d"].match(text, pos)), ("md", md)
+            found: tuple[tuple[str, re.Match[str] | None], ...] = (
+                ("md_md", _P["md_md"].match(text, pos)), ("md_d", _P["md_d"].match(text, pos)), ("md", md))
         else:
             found = (("md", md),)
         best = _pick(text, pos, default_year, found)
