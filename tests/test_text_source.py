@@ -1505,3 +1505,19 @@ def test_whether_a_line_is_a_date_does_not_hang_on_the_page(line):
             answers.add(text_source._line_date(line, text_source._ANY_YEAR) is not None)
     assert len(answers) == 1
     assert text_source._is_date_line(line) in answers
+
+
+def test_a_report_title_under_the_publishers_name_gives_the_year():
+    # The masthead's first line is the publisher; the second, the report and its half-year.  The footer's later year
+    # (when the report was written up) appears as often as the title's, and must not date the items.
+    page = ("COASTAL FORUM OF VOLUNTEER GROUPS\n"
+            "Half-Yearly Work Report, January - June 2021\n\n"
+            "Page 1 of 2\n\n"
+            "On 3 March, twelve volunteer doctors from Fuzhou began a fortnight of free clinics in Colombo.\n\n"
+            "From 10 to 14 May, the forum hosted eighteen Malagasy youth workers for a course on disaster relief.\n\n"
+            "Plans for 2022 are under discussion. Written up by the secretariat in February 2022.\n")
+    events = extract(page, "report.txt").events
+    assert [d.date().isoformat() for d in events.start_date] == ["2021-03-03", "2021-05-10"]
+    # One title line of a single day is a date line, not the report's period: it gives no year here.
+    dated = page.replace("Half-Yearly Work Report, January - June 2021", "Issued 2 July 2022")
+    assert text_source._masthead_year(text_source._readable_blocks(dated)[:3]) is None

@@ -1447,6 +1447,7 @@ def territory_fold(iso3: str, policy: str = "separate") -> str:
 
 
 @cache
+@lru_cache(maxsize=1024)  # each event's title names its host: pycountry's look-up costs microseconds each time
 def country_name(iso3: str) -> str:
     """Common short English name of an ISO3 code ("South Korea", "Kosovo"); the code itself if unknown.
 

@@ -43,6 +43,7 @@ Offsets (``source_start``/``source_end``) index the decoded text for .txt and
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -491,8 +492,20 @@ class _Context:
             period = _year_reviewed(blocks[:6], pub)
         if period is None or (period[0].month, period[0].day, period[1].month, period[1].day) == (1, 1, 12, 31):
             period = _season_issue(blocks[:8], text) or period  # a season's year says less than the season
-        year = period[1].year if period else pub.start.year if pub else _common_year(text)
+        year = period[1].year if period else pub.start.year if pub else _masthead_year(blocks[:3]) or _common_year(text)
         return cls(home, period, pub, year, table_columns(blocks) if "|" in text else {})
+
+
+def _masthead_year(head: list[Block]) -> int | None:
+    """The year of a report whose title stands under its publisher's name ("YUNNAN PROVINCIAL NGO NETWORK" over
+    "Semi-Annual Work Report, July - December 2023"): from a line of the masthead after the first (title_period read
+    that) that covers a month or more; a single day there is a date line.  Only the year: what the title covers
+    ("Events calendar 2023" covers plans too) is left to the first line, as for every page."""
+    lines = [line for block in head for line in block.text.split("\n")]
+    for line in itertools.takewhile(lambda line: len(line) <= _TITLE_MAX, lines[1:4]):
+        if (period := title_period(line)) and (period[1] - period[0]).days >= 27:
+            return period[1].year
+    return None
 
 
 def _year_reviewed(head: list[Block], pub: DateSpan) -> tuple | None:
