@@ -230,6 +230,11 @@ def test_title_period(title, expected):
         ("A title\nBy our reporter | 2023-03-20 09:14\n\nBody", ("2023-03-20", "2023-03-20")),
         ("A title\nFees | 2023-03-20 deadline | Form\nBody", None),  # a date with more in its cell
         ("A title\n| 2023-03-20 | Seminar | Nairobi |\nBody", None),  # a table's row
+        # cells set apart by wide spaces, as a social-media post exports its stamp: with the time only
+        ("A post\nOriginal  Hill Town Friends  2022-06-05 21:07  Posted in Guizhou\nBody", ("2022-06-05", "2022-06-05")),
+        ("A post\nHill Town Friends\t2022-06-05 21:07\nBody", ("2022-06-05", "2022-06-05")),
+        ("A table\nAn earlier visit to Quito and Lima    2022-06-05    Seminar    Quito\nBody", None),
+        ("A post\nHill Town Friends  2022-06-05 21:07 and more  Guizhou\nBody", None),  # more than the stamp in its cell
         # a date line in brackets
         ("An item\n[2022-04-12]\nAnother", ("2022-04-12", "2022-04-12")),
         ("An item\n【2022-04-12】\nAnother", ("2022-04-12", "2022-04-12")),

@@ -710,19 +710,26 @@ def publication_date(text: str) -> DateSpan | None:
 
 def _dated_cell(line: str) -> DateSpan | None:
     """The day-precise date that fills a cell of a metadata line on its own, with its time perhaps
-    ("Source: Xinhua | 2024-09-03 20:41:17 | Editor: Li", "By our reporter | 2023-03-20 09:14"), else None."""
-    if ("|" not in line and "｜" not in line) or line.lstrip().startswith(("|", "｜")):
-        return None  # no cells, or a table's row ("| 2021-03-12 | Seminar | ... |"), not a page's metadata
-    for cell in _META_CELL.finditer(line):
+    ("Source: Xinhua | 2024-09-03 20:41:17 | Editor: Li", "By our reporter | 2023-03-20 09:14"), else None.
+    Cells set apart by wide spaces instead of bars ("Original  Friendship Society  2023-11-06 18:20", as a
+    social-media post exports) count only with the time: without it, such a line may be a row of a table."""
+    bars = "|" in line or "｜" in line
+    if bars and line.lstrip().startswith(("|", "｜")):
+        return None  # a table's row ("| 2021-03-12 | Seminar | ... |"), not a page's metadata
+    if not bars and "  " not in line and "\t" not in line:
+        return None  # no cells
+    cells, tail = (_META_CELL, _TIME_ONLY) if bars else (_SPACED_CELL, _CLOCK)
+    for cell in cells.finditer(line):
         first = next(_spans(cell.group(), None), None)
-        if first and first.char_start == 0 and first.precision == "day" and _TIME_ONLY.fullmatch(
-                cell.group(), first.char_end):
+        if first and first.char_start == 0 and first.precision == "day" and tail.fullmatch(cell.group(), first.char_end):
             return shift_span(first, cell.start())
     return None
 
 
 _META_CELL = re.compile(r"[^|｜\s][^|｜]*")  # a cell, from its first visible character to the next bar
 _TIME_ONLY = re.compile(r"(?:[^\S\n]+\d{1,2}:\d\d(?::\d\d)?)?[^\S\n]*")
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")  # words with single spaces between them
+_CLOCK = re.compile(r" \d{1,2}:\d\d(?::\d\d)?")  # the time a stamp gives after its date
 
 
 # A heading that is a month alone ("April 2021", "MAY", "June 2021:"), opening a section of items.
