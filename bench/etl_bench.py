@@ -146,14 +146,18 @@ def _throughput(files: list[Path], runs: int, full: bool) -> dict:
     }
 
 
-def _pure_throughput(runs: int, mb: float, full: bool) -> dict | None:
-    """:func:`_throughput` in a child process that runs the Python sources (EXCHANGE_ATLAS_NATIVE=0)."""
+def _pure_throughput(runs: int, mb: float, full: bool) -> dict | str:
+    """:func:`_throughput` in a child process that runs the Python sources (EXCHANGE_ATLAS_NATIVE=0); why not, when
+    it failed."""
+    TMP.mkdir(parents=True, exist_ok=True)
     out = TMP / "pure_throughput.json"
     out.unlink(missing_ok=True)
     cmd = [PY, __file__, "--throughput-only", str(out), "--runs", str(runs), "--corpus-mb", str(mb)]
     env = {**os.environ, native.ENV: "0"}
     done = subprocess.run(cmd + (["--full-corpus"] if full else []), env=env, cwd=ROOT, check=False)
-    return json.loads(out.read_text(encoding="utf-8")) if done.returncode == 0 and out.exists() else None
+    if done.returncode != 0 or not out.exists():
+        return f"not measured (the child process exited {done.returncode})"
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def narrative(report: Report, runs: int, mb: float, full: bool) -> None:
@@ -166,7 +170,9 @@ def narrative(report: Report, runs: int, mb: float, full: bool) -> None:
     if native.status().startswith("compiled"):
         banner("the same, on the Python sources (EXCHANGE_ATLAS_NATIVE=0), in a child process: the baseline")
         pure = _pure_throughput(runs, mb, full)
-        if pure is not None:
+        if isinstance(pure, str):
+            baseline = f"Python sources: {pure}"
+        else:
             baseline = f"Python sources: {pure['mbps']:.3f} MB/s wall ({pure['cpu_mbps']:.3f} per CPU-second)"
             ratio += f"; {mbps / pure['mbps']:.2f}× the Python sources"
     report.add(Record(
