@@ -88,8 +88,11 @@ def install() -> str:
 
 
 def _check() -> str:
-    if os.environ.get(ENV, "1") == "0":
-        return f"pure Python ({ENV}=0)"
+    return f"pure Python ({ENV}=0)" if os.environ.get(ENV, "1") == "0" else build_status()
+
+
+def build_status() -> str:
+    """Whether ``build/native`` is a complete build of these sources: "compiled (...)", else "pure Python (why)"."""
     try:
         stamp = json.loads(STAMP.read_text(encoding="utf-8"))
     except (OSError, ValueError):

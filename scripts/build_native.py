@@ -22,14 +22,6 @@ os.environ["EXCHANGE_ATLAS_NATIVE"] = "0"  # this process reads the sources, nev
 from etl import native  # noqa: E402
 
 
-def _up_to_date() -> bool:
-    try:
-        stamp = json.loads(native.STAMP.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return stamp.get("sources") == native.source_hash() and stamp.get("modules") == list(native.MODULES)
-
-
 def _compile(work: Path) -> None:
     """mypyc's extensions for MODULES, built under ``work`` and copied into the build directory."""
     from mypyc.build import mypycify
@@ -57,7 +49,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--force", action="store_true", help="compile even when the build matches the sources")
     args = parser.parse_args()
-    if not args.force and _up_to_date():
+    if not args.force and native.build_status().startswith("compiled"):
         print(f"build/native is up to date ({len(native.MODULES)} modules)")
         return 0
     native.STAMP.unlink(missing_ok=True)  # no stamp, no use of a half-made build

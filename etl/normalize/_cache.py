@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from etl.io import atomic_path
+from etl.normalize import ROOT
 
 T = TypeVar("T")
 
 ENV = "EXCHANGE_ATLAS_CACHE"
-_ROOT = Path(__file__).resolve().parents[2]
 _FORMAT = b"exchange-atlas-cache/1"  # bump when this module changes how files are written
 # Older files of the same name are removed once they are this old: a recent one may still serve another
 # checkout sharing the directory, which would otherwise rebuild on every run.
@@ -48,7 +48,7 @@ def cache_dirs() -> list[Path]:
         return []
     if configured:
         return [Path(configured).expanduser()]
-    dirs = [_ROOT / "data" / "build" / "cache"]
+    dirs = [ROOT / "data" / "build" / "cache"]
     with contextlib.suppress(RuntimeError):  # no home directory: the project directory only
         dirs.append(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "exchange-atlas")
     return dirs

@@ -55,9 +55,8 @@ import pycountry
 from etl.normalize import ROOT, _cache
 from etl.records import frozen
 
-_ROOT = ROOT
-_ALIASES = _ROOT / "data" / "aliases"
-_CENTROIDS_CSV = _ROOT / "data" / "geo" / "centroids.csv"
+_ALIASES = ROOT / "data" / "aliases"
+_CENTROIDS_CSV = ROOT / "data" / "geo" / "centroids.csv"
 
 CITY_MIN_POPULATION = 100_000
 # Towns from this size down to CITY_MIN_POPULATION count where the words before them place them (see _build_towns):
@@ -626,7 +625,7 @@ def _tables() -> dict:
 
 def _tables_key() -> str | None:
     """Everything the tables derive from: this module's code, the alias files and the libraries' versions."""
-    files = [_ROOT.joinpath(*__name__.split(".")).with_suffix(".py"), *sorted(_ALIASES.glob("*.csv"))]
+    files = [ROOT.joinpath(*__name__.split(".")).with_suffix(".py"), *sorted(_ALIASES.glob("*.csv"))]
     try:
         parts = [part for f in files for part in (f.name, f.read_bytes())]
     except OSError:
